@@ -1,0 +1,60 @@
+"""The note at the end of each page: when, and on which engine, its examples last passed.
+
+It reads the runner's report (reports/blocks.json, or the file named by
+$DOCKER_KB_REPORT). Without a report, or for a page the report doesn't list,
+no note is shown.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+MESSAGES = {
+    "ko": {
+        "passed": "이 페이지의 예제 {blocks}개는 {time}에 {engine}에서 마지막으로 통과했습니다.",
+        "failed": "이 페이지의 예제는 {time} 실행에서 실패했습니다. 마지막으로 통과한 때: {last}.",
+        "never": "아직 없음",
+    },
+    "en": {
+        "passed": "The {blocks} examples on this page last passed on {time} with {engine}.",
+        "failed": "The examples on this page failed in the run of {time}. Last passed: {last}.",
+        "never": "never",
+    },
+}
+
+
+def report_path(project_root: Path) -> Path:
+    return Path(os.environ.get("DOCKER_KB_REPORT") or project_root / "reports" / "blocks.json")
+
+
+def load_report(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _when(iso: str) -> str:
+    return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def note(report: dict | None, page_key: str, lang: str) -> str:
+    """Markdown for the page's note, or "" when the report says nothing about it."""
+    if not report:
+        return ""
+    page = report.get("pages", {}).get(page_key)
+    if not page or not page.get("executed"):
+        return ""
+    text = MESSAGES.get(lang, MESSAGES["en"])
+    last = page.get("last_passed")
+    if page.get("status") == "passed" and last:
+        message = text["passed"].format(blocks=page["executed"], time=_when(last["time"]), engine=last["engine"])
+        css = "kb-tested kb-tested--passed"
+    else:
+        since = f"{_when(last['time'])}, {last['engine']}" if last else text["never"]
+        message = text["failed"].format(time=_when(report["finished"]), last=since)
+        css = "kb-tested kb-tested--failed"
+    return f'\n\n<p class="{css}" markdown>{message}</p>\n'

@@ -1,0 +1,166 @@
+"""Make every catalogue image present on the engine: pull it, or build it offline.
+
+An image that is already present is reused. Otherwise it is pulled; if the pull
+fails (no public registry reachable) the catalogue's offline recipe builds it from
+Debian packages and, when the engine uses our local mirror, it is pushed there so
+that `docker pull <name>` on a page works like it does with internet.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import urllib.request
+from pathlib import Path
+
+import docker
+from docker.errors import APIError, ImageNotFound
+
+from .catalogue import Catalogue, CatalogueImage, load
+from .engine import MIRROR_ADDR, Engine, ProvisionError
+
+RECIPES_DIR = Path(__file__).with_name("recipes")
+DEBIAN_MIRROR = "http://deb.debian.org/debian"
+
+# What the official -slim images leave out, and the apt settings they ship with.
+SLIM_DPKG_EXCLUDES = """\
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/locale/*
+path-exclude /usr/share/lintian/*
+"""
+APT_CLEAN = """\
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+"""
+DEBIAN_SOURCES = """\
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: {suite} {suite}-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: http://deb.debian.org/debian-security
+Suites: {suite}-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+"""
+
+
+def _run(cmd: list[str], log, **kw) -> str:
+    log(f"provision: $ {' '.join(cmd) if isinstance(cmd, list) else cmd}")
+    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
+    if done.returncode != 0:
+        raise ProvisionError(f"`{cmd}` failed (exit {done.returncode}):\n{done.stdout[-3000:]}")
+    return done.stdout
+
+
+def _import_rootfs(root: Path, ref: str, cmd: str, log) -> None:
+    tar = subprocess.Popen(["tar", "-C", str(root), "--numeric-owner", "-c", "."], stdout=subprocess.PIPE)
+    _run(["docker", "import", "--change", f"CMD {cmd}", "-", ref], log, stdin=tar.stdout)
+    tar.wait()
+
+
+def build_debian_slim(image: CatalogueImage, log) -> None:
+    suite = image.argument
+    with tempfile.TemporaryDirectory(prefix="kb-debootstrap-") as tmp:
+        root = Path(tmp) / "root"
+        _run(["debootstrap", "--variant=minbase", suite, str(root), DEBIAN_MIRROR], log)
+        for junk in ("var/cache/apt/archives", "var/lib/apt/lists", "usr/share/doc", "usr/share/man",
+                     "usr/share/info", "usr/share/locale", "var/log"):
+            for child in (root / junk).glob("*"):
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child)
+                elif child.name not in ("lock", "partial"):
+                    child.unlink()
+        (root / "etc/dpkg/dpkg.cfg.d/docker-slim").write_text(SLIM_DPKG_EXCLUDES)
+        (root / "etc/apt/apt.conf.d/docker-clean").write_text(APT_CLEAN)
+        (root / "etc/apt/apt.conf.d/docker-no-languages").write_text('Acquire::Languages "none";\n')
+        (root / "etc/apt/sources.list").unlink(missing_ok=True)
+        (root / "etc/apt/sources.list.d/debian.sources").write_text(DEBIAN_SOURCES.format(suite=suite))
+        for name in ("etc/hostname", "etc/resolv.conf", "etc/machine-id"):
+            (root / name).write_text("")
+        _import_rootfs(root, image.ref, '["bash"]', log)
+
+
+def build_busybox(image: CatalogueImage, log) -> None:
+    busybox = shutil.which("busybox")
+    if not busybox:
+        raise ProvisionError("busybox-static is not installed (apt-get install busybox-static)")
+    with tempfile.TemporaryDirectory(prefix="kb-busybox-") as tmp:
+        root = Path(tmp)
+        for d in ("bin", "etc", "root", "tmp", "var/www", "home", "dev", "proc", "sys"):
+            (root / d).mkdir(parents=True, exist_ok=True)
+        (root / "tmp").chmod(0o1777)
+        shutil.copy2(busybox, root / "bin/busybox")
+        applets = subprocess.run([busybox, "--list"], capture_output=True, text=True, check=True).stdout.split()
+        for applet in applets:
+            if applet != "busybox":
+                (root / "bin" / applet).symlink_to("busybox")
+        (root / "etc/passwd").write_text("root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n")
+        (root / "etc/group").write_text("root:x:0:\nnogroup:x:65534:\n")
+        _import_rootfs(root, image.ref, '["sh"]', log)
+
+
+def build_from_dockerfile(image: CatalogueImage, log) -> None:
+    _run(["docker", "build", "-q", "-t", image.ref, "-f", str(RECIPES_DIR / image.argument), str(RECIPES_DIR)], log)
+
+
+BUILDERS = {"debootstrap": build_debian_slim, "busybox-static": build_busybox, "dockerfile": build_from_dockerfile}
+
+
+def _present(client: docker.DockerClient, ref: str) -> bool:
+    try:
+        client.images.get(ref)
+        return True
+    except ImageNotFound:
+        return False
+
+
+def _in_mirror(image: CatalogueImage) -> bool:
+    url = f"http://{MIRROR_ADDR}/v2/{image.mirror_path}/manifests/{image.tag}"
+    req = urllib.request.Request(url, method="HEAD", headers={
+        "Accept": "application/vnd.docker.distribution.manifest.v2+json"})
+    try:
+        with urllib.request.urlopen(req, timeout=5) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+def _push_to_mirror(client: docker.DockerClient, image: CatalogueImage, log) -> None:
+    target = f"{MIRROR_ADDR}/{image.mirror_path}:{image.tag}"
+    _run(["docker", "tag", image.ref, target], log)
+    try:
+        _run(["docker", "push", "-q", target], log)
+    finally:
+        client.images.remove(target, noprune=True)  # drop the extra tag only
+
+
+def ensure_images(engine: Engine, catalogue: Catalogue | None = None, log=print) -> dict[str, str]:
+    """Make each catalogue image present; return how each was obtained."""
+    catalogue = catalogue or load()
+    client = engine.client
+    how: dict[str, str] = {}
+    for image in catalogue.images:  # in file order: recipes build FROM images above them
+        if _present(client, image.ref):
+            how[image.ref] = "present"
+        else:
+            try:
+                log(f"provision: pulling {image.ref}")
+                client.images.pull(image.repository, tag=image.tag)
+                how[image.ref] = "pulled"
+            except APIError as err:
+                log(f"provision: pull of {image.ref} failed ({err.explanation or err}); "
+                    f"building it offline ({image.recipe} {image.argument})".rstrip())
+                BUILDERS[image.recipe](image, log)
+                how[image.ref] = "built offline"
+        if engine.provisioned and how[image.ref] != "pulled" and not _in_mirror(image):
+            _push_to_mirror(client, image, log)
+    return how

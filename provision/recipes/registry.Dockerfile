@@ -1,0 +1,19 @@
+# Offline stand-in for Docker Hub's `registry:2`, built from Debian's
+# docker-registry package (the same reference implementation, distribution 2.8).
+# Like the official image it listens on :5000 and stores data in /var/lib/registry.
+FROM debian:trixie-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends docker-registry \
+    && rm -rf /var/lib/apt/lists/* \
+    && mkdir -p /var/lib/registry \
+    && printf '%s\n' \
+        'version: 0.1' \
+        'log: {fields: {service: registry}}' \
+        'storage:' \
+        '  cache: {blobdescriptor: inmemory}' \
+        '  filesystem: {rootdirectory: /var/lib/registry}' \
+        'http: {addr: ":5000", headers: {X-Content-Type-Options: [nosniff]}}' \
+        > /etc/docker/registry/config.yml
+VOLUME ["/var/lib/registry"]
+EXPOSE 5000
+CMD ["docker-registry", "serve", "/etc/docker/registry/config.yml"]
