@@ -91,10 +91,8 @@ class Runtime:
 
     def ensure_engine(self):
         if self.engine is None:
-            from provision.engine import ensure_engine
-            from provision.images import ensure_images
-            self.engine = ensure_engine(log=self.say)
-            ensure_images(self.engine, log=self.say)
+            from provision import prepare
+            self.engine = prepare(log=self.say)
             self.engine_info = {
                 "label": self.engine.label, "version": self.engine.version,
                 "api_version": self.engine.api_version, "os_arch": self.engine.os_arch,
@@ -116,7 +114,8 @@ class Runtime:
         if self.config.getoption("docker_builder") == "classic":
             env["DOCKER_BUILDKIT"] = "0"
         return Options(timeout=self.config.getoption("block_timeout"),
-                       update=self.config.getoption("update"), env=env)
+                       update=self.config.getoption("update"), env=env,
+                       on_wait=lambda: self.say("docrun: another run is using this engine; waiting for it"))
 
 
 RUNTIME = pytest.StashKey[Runtime]()

@@ -17,6 +17,7 @@ from pathlib import Path
 import docker
 
 from . import engine_objects, matching, readiness
+from .engine_lock import EngineLock
 from .interactive import run_session
 from .page import ActionBlock, Block, ConsoleBlock, FileBlock, NotRunBlock, Page
 from .shell import Shell, ShellDied
@@ -39,6 +40,7 @@ class Options:
     timeout: float = DEFAULT_TIMEOUT
     update: bool = False
     env: dict[str, str] = field(default_factory=dict)
+    on_wait: object = lambda: None        # called when another run holds the engine
 
 
 @dataclass
@@ -73,21 +75,27 @@ class PageRun:
         self.before: engine_objects.Snapshot | None = None
         self.aborted: str = ""                  # why the rest of the page can't run
         self.edits: list[Edit] = []
+        self.lock = EngineLock(options.env.get("DOCKER_HOST"))
 
     # -- life cycle -----------------------------------------------------------------
     def start(self) -> "PageRun":
+        self.lock.acquire(self.options.on_wait)
         self.before = engine_objects.snapshot(self.client)
         self.workdir = Path(tempfile.mkdtemp(prefix="docrun-page-"))
         self.shell = Shell(self.workdir, self.options.env)
         return self
 
     def finish(self) -> engine_objects.Removed:
-        if self.shell:
-            self.shell.close()
-        removed = engine_objects.remove_created(self.client, self.before) if self.before else engine_objects.Removed()
-        if self.workdir:
-            shutil.rmtree(self.workdir, ignore_errors=True)
-        return removed
+        try:
+            if self.shell:
+                self.shell.close()
+            removed = (engine_objects.remove_created(self.client, self.before) if self.before
+                       else engine_objects.Removed())
+            if self.workdir:
+                shutil.rmtree(self.workdir, ignore_errors=True)
+            return removed
+        finally:
+            self.lock.release()
 
     # -- blocks -----------------------------------------------------------------------
     def run_block(self, block: Block) -> BlockResult:

@@ -14,12 +14,13 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data
 
+from . import glossary as glossary_data
 from . import last_passed
 from .snippets import SnippetStore
 from .syntax import MacroError, find_calls
 from .translations import build_other_languages
 
-BLOCK_MACROS = {"snippet"}   # macros that expand to a block: alone on their line
+BLOCK_MACROS = {"snippet", "glossary"}   # macros that expand to a block: alone on their line
 
 
 def _project_root(env) -> Path:
@@ -41,6 +42,12 @@ def define_env(env):
     def snippet(name: str) -> str:
         """A tested console transcript from snippets/<name>.console, as a code block."""
         return store.load(name).as_fence()
+
+    @env.macro
+    def glossary() -> str:
+        """The glossary (docs/glossary.yml) as a table in the page's language."""
+        terms = glossary_data.load(_docs_root(env) / "glossary.yml")
+        return glossary_data.table(terms, env.conf.theme.get("language", "en"))
 
 
 def _page_location(env) -> tuple[str, int]:
@@ -68,8 +75,9 @@ def on_pre_page_macros(env):
                 if not call.standalone:
                     raise MacroError(path, call.line, f"{call.name}() makes a code block: "
                                                       "write the call alone on its own line, unindented")
+            if call.name == "snippet":
                 if len(call.args) != 1 or not isinstance(call.args[0], str):
-                    raise MacroError(path, call.line, f"{call.name}() takes one snippet name as a string")
+                    raise MacroError(path, call.line, "snippet() takes one snippet name as a string")
                 store.load(call.args[0], used_at=(path, call.line))
     except MacroError as err:
         raise PluginError(str(err)) from None

@@ -1,9 +1,6 @@
-"""`python -m provision`: make the engine and every catalogue image ready, then say what was done."""
+"""`python -m provision`: make the engine and every catalogue image ready, by hand."""
 
-from .engine import ensure_engine
-from .images import ensure_images
+from . import prepare
 
-engine = ensure_engine()
-print(f"engine: {engine.label}{' (provisioned here, local registry mirror)' if engine.provisioned else ''}")
-for ref, how in ensure_images(engine).items():
-    print(f"image: {ref}: {how}")
+engine = prepare()
+print(f"ready: {engine.label}{' (provisioned here, with the local registry mirror)' if engine.provisioned else ''}")
