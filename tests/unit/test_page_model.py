@@ -1,0 +1,144 @@
+"""Reading a Markdown page into blocks (docrun/page.py) and checking its images (docrun/image_refs.py)."""
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from docrun.image_refs import check as check_images
+from docrun.page import ActionBlock, ConsoleBlock, FileBlock, NotRunBlock, PageError, read_page
+from macros.snippets import SnippetStore
+from provision.catalogue import load as load_catalogue
+
+
+@pytest.fixture
+def docs(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "hello.console").write_text("$ echo hello\nhello\n")
+
+    def write(text: str, name: str = "page.md"):
+        path = tmp_path / "docs" / name
+        path.write_text(textwrap.dedent(text).lstrip("\n"))
+        return read_page(path, tmp_path / "docs", SnippetStore(tmp_path / "snippets"))
+    return write
+
+
+def test_every_kind_of_block_in_order(docs):
+    page = docs('''
+        ---
+        title: Front matter is skipped
+        ---
+        # Title { #title }
+
+        ```dockerfile title="Dockerfile"
+        FROM debian:trixie-slim
+        ```
+
+        <!-- docrun: setup
+        touch ready
+        -->
+
+        ```console
+        $ docker build -q -t x .
+        <digest>
+        ```
+
+        <!-- docrun: wait-port 8080 -->
+
+        <!-- docrun: illustrative reason="steps, not commands" -->
+        ```text
+        1. write a test
+        ```
+
+        {@ snippet("hello") @}
+    ''')
+    kinds = [(type(b).__name__, b.kind, b.line) for b in page.blocks]
+    assert kinds == [("FileBlock", "file", 6), ("ActionBlock", "setup", 10), ("ConsoleBlock", "console", 14),
+                     ("ActionBlock", "wait-port", 19), ("NotRunBlock", "illustrative", 22),
+                     ("ConsoleBlock", "console", 26)]
+    assert page.blocks[0].filename == "Dockerfile" and page.blocks[0].content == "FROM debian:trixie-slim\n"
+    console = page.blocks[2]
+    assert console.origin.line_of(console.commands[0].line) == 15
+    snippet = page.blocks[5]
+    assert snippet.snippet == "hello" and snippet.origin.display.endswith("hello.console")
+    assert page.snippets == ["hello"] and len(page.directives) == 3
+
+
+def test_blocks_inside_admonitions_and_lists_keep_their_lines_and_indent(docs):
+    page = docs('''
+        !!! note "A note"
+
+            ```console
+            $ echo inside
+            inside
+            ```
+
+        - item
+
+            ```console
+            $ echo listed
+            listed
+            ```
+    ''')
+    assert [(b.line, b.origin.indent, b.commands[0].output) for b in page.blocks] == [
+        (3, "    ", ["inside"]), (10, "    ", ["listed"])]
+
+
+def test_modifiers_apply_to_the_next_block(docs):
+    page = docs('''
+        <!-- docrun: exit 1 -->
+        <!-- docrun: timeout 300 -->
+        ```console
+        $ false
+        ```
+    ''')
+    (block,) = page.blocks
+    assert isinstance(block, ConsoleBlock) and block.exit_status == 1 and block.timeout == 300
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("# T\n\n```python\nprint(1)\n```\n", 3, "unclassified code block ```python"),
+    ("# T\n\n```\nplain\n```\n", 3, "unclassified code block ``` (no language)"),
+    ("# T\n\n    indented code\n", 3, "indented code block"),
+    ("# T\n\n<!-- docrun: exit 1 -->\n\nSome prose.\n", 3, "must be directly followed"),
+    ("# T\n\n<!-- docrun: skip -->\n```console\n$ x\n```\n", 3, "needs a reason"),
+    ("# T\n\n```console\noutput first\n```\n", 4, "must start with a `$ ` command"),
+    ("# T\n\n```text title=\"../escape\"\nx\n```\n", 3, "relative path inside"),
+    ("# T\n\nText {@ snippet(\"hello\") @} inline.\n", 3, "alone on its own line"),
+    ("# T\n\n{@ snippet(\"nope\") @}\n", 3, "unknown snippet 'nope'"),
+    ("# T\n\n{@ snippet( @}\n", 3, "macro syntax error"),
+])
+def test_bad_pages_fail_naming_file_and_line(docs, text, line, words):
+    with pytest.raises(PageError) as err:
+        docs(text)
+    assert err.value.path == "page.md" and err.value.line == line, str(err.value)
+    assert words in err.value.message
+
+
+def test_go_templates_are_not_macros(docs):
+    page = docs("```console\n$ docker ps --format '{{.Names}} {{json .Labels}}'\n```\n")
+    assert page.blocks[0].commands[0].text == "docker ps --format '{{.Names}} {{json .Labels}}'"
+
+
+def test_images_outside_the_catalogue_are_refused_with_their_line(docs):
+    catalogue = load_catalogue()
+    page = docs('''
+        ```console
+        $ docker run --rm -e A=1 -p 80:80 --name x debian:trixie-slim true
+        $ docker build -q -t mine:1 .
+        $ docker run --rm mine:1
+        $ docker tag mine:1 localhost:5050/mine:1
+        $ docker pull localhost:5050/mine:1
+        ```
+    ''')
+    check_images(page, catalogue)   # catalogue, own and local-registry images are fine
+    bad = docs("# T\n\n```console\n$ echo hi\n$ docker run -it --rm ubuntu:24.04 bash\n```\n", "bad.md")
+    with pytest.raises(PageError) as err:
+        check_images(bad, catalogue)
+    assert err.value.line == 5 and "'ubuntu:24.04'" in err.value.message and "images.yml" in err.value.message
+    dockerfile = docs('# T\n\n```dockerfile title="Dockerfile"\nFROM debian:trixie-slim AS build\n'
+                      'FROM build\nFROM python:3.13\n```\n', "df.md")
+    with pytest.raises(PageError) as err:
+        check_images(dockerfile, catalogue)
+    assert err.value.line == 6 and "'python:3.13'" in err.value.message
