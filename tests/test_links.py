@@ -25,9 +25,9 @@ class Anchors(HTMLParser):
 
 
 def site_prefix(root: Path) -> str:
-    text = (root / "mkdocs.yml").read_text()
-    url = next((l.split(":", 1)[1].strip() for l in text.splitlines() if l.startswith("site_url:")), "/")
-    return urlparse(url).path
+    """The path the site is served under (absolute links in 404.html use it)."""
+    from mkdocs.config import load_config
+    return urlparse(load_config(str(root / "mkdocs.yml")).site_url or "/").path
 
 
 def target_file(site: Path, page: Path, path: str, prefix: str) -> Path:

@@ -1,0 +1,1 @@
+"""Developer tools behind `./kb`: the offline archive and the runner benchmark."""
