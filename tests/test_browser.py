@@ -94,7 +94,9 @@ def test_korean_home_page_loads(page, server):
     page.goto(f"{server}/")
     expect(page.locator("html")).to_have_attribute("lang", "ko")
     expect(page.locator("h1")).to_be_visible()
-    expect(page.locator(".md-nav__link").first).to_be_visible()
+    nav = page.locator(".md-nav--primary a.md-nav__link[href]")
+    assert nav.count() >= 11, "the navigation should list every page"
+    expect(page.locator(".md-nav--primary a.md-nav__link[href$='containers/']").first).to_be_visible()
 
 
 def test_language_switch_keeps_page_and_anchor(page, server):
@@ -140,7 +142,7 @@ def test_copy_button_copies_commands_without_prompt_or_output(page, server):
     first = next(b for b in source.blocks if isinstance(b, ConsoleBlock) and not any(c.session for c in b.commands))
     expected = "\n".join(c.text for c in first.commands)
     page.goto(f"{server}/containers/")
-    block = page.locator(".language-console").first
+    block = page.locator(".language-console.highlight").first
     block.hover()
     block.locator("button[data-md-type=copy], button.md-clipboard").first.click()
     copied = page.evaluate("navigator.clipboard.readText()")
