@@ -25,7 +25,8 @@ from macros.syntax import MacroError
 from provision.catalogue import load as load_catalogue
 
 from . import image_refs, report, update
-from .page import ActionBlock, Block, ConsoleBlock, FileBlock, NotRunBlock, Page, PageError, find_pages, read_page
+from .page import (Block, ConsoleBlock, NotRunBlock, Page, PageError, command_words, find_pages,
+                   read_page)
 from .scenario import BlockFailed, BlockNotRun, Options, PageRun
 
 
@@ -39,8 +40,11 @@ def pytest_addoption(parser):
     group.addoption("--block-timeout", type=float, default=120.0,
                     help="seconds a block may take unless its page says <!-- docrun: timeout N --> (120)")
     group.addoption("--report-dir", default="reports", help="where blocks.json goes (reports)")
-    group.addoption("--docker-builder", choices=("default", "classic"), default="default",
-                    help="'classic' runs every build with the legacy builder (DOCKER_BUILDKIT=0)")
+    group.addoption("--docker-builder", choices=("auto", "default", "classic"), default="auto",
+                    help="default: the engine's own builder; classic: DOCKER_BUILDKIT=0 for every page; "
+                         "auto (the default): the engine's builder, plus a second pass of the pages that "
+                         "build images with the classic builder on engines older than 23.0, which still "
+                         "have it as their own")
 
 
 def _sigterm(signum, frame):
@@ -108,10 +112,21 @@ class Runtime:
         buildx = subprocess.run(["docker", "buildx", "version"], capture_output=True)
         return "BuildKit" if buildx.returncode == 0 else "classic builder"
 
-    def options(self) -> Options:
+    def classic_pass_skipped(self) -> str:
+        """Why the classic-builder pass doesn't run on this engine ("" when it does)."""
+        major = self.engine.version.split(".")[0]
+        if self.config.getoption("docker_builder") == "auto" and major.isdigit() and int(major) >= 23:
+            return (f"the classic-builder pass runs on engines older than 23.0; this one "
+                    f"({self.engine.version}) builds with BuildKit")
+        return ""
+
+    def builder_name(self, builder: str) -> str:
+        return "classic builder" if builder == "classic" else self.engine_info.get("builder", "")
+
+    def options(self, builder: str = "default") -> Options:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COV_"))}
         env.update({"DOCKER_CLI_HINTS": "false", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
-        if self.config.getoption("docker_builder") == "classic":
+        if builder == "classic":
             env["DOCKER_BUILDKIT"] = "0"
         return Options(timeout=self.config.getoption("block_timeout"),
                        update=self.config.getoption("update"), env=env,
@@ -144,31 +159,51 @@ class ExamplesFile(pytest.File):
         store = SnippetStore(snippets_dir, display_root=Path(self.config.rootpath)) if snippets_dir else None
         catalogue = load_catalogue()
         used: set[str] = set()
+        mode = opt("docker_builder")
         for path in find_pages(docs_dir):
-            yield PageCollector.from_parent(self, name=path.relative_to(docs_dir).as_posix(), path_=path,
-                                            docs_dir=docs_dir, store=store, catalogue=catalogue, used=used)
+            name = path.relative_to(docs_dir).as_posix()
+            try:
+                page, error = read_page(path, docs_dir, store), None
+                image_refs.check(page, catalogue)
+                used.update(page.snippets)
+            except (PageError, MacroError) as err:
+                page, error = None, err
+            common = dict(path_=path, docs_dir=docs_dir, page=page, error=error, catalogue=catalogue)
+            yield PageCollector.from_parent(self, name=name, builder="classic" if mode == "classic" else "default",
+                                            **common)
+            if mode == "auto" and page and builds_images(page):
+                yield PageCollector.from_parent(self, name=f"{name} (classic builder)", builder="classic", **common)
         if snippets_dir and snippets_dir.is_dir():
             for path in sorted(snippets_dir.glob(f"*{SUFFIX}")):
                 yield SnippetItem.from_parent(self, name=f"snippet:{path.stem}", path_=path, store=store,
                                               used=used)
 
 
+def builds_images(page: Page) -> bool:
+    """Whether a page runs `docker build`, so its outputs could depend on the builder."""
+    return any(words[:2] == ["docker", "build"] or words[:3] == ["docker", "image", "build"]
+               or words[:3] == ["docker", "buildx", "build"]
+               for block in page.blocks if isinstance(block, ConsoleBlock)
+               for cmd in block.commands for words in command_words(cmd.text))
+
+
 class PageCollector(pytest.Collector):
-    def __init__(self, *, path_: Path, docs_dir: Path, store: SnippetStore, catalogue, used: set, **kw):
+    """One page as a scenario; its setup starts the page, its teardown cleans up after it."""
+
+    def __init__(self, *, path_: Path, docs_dir: Path, page: Page | None, error: Exception | None,
+                 builder: str, catalogue, **kw):
         super().__init__(**kw)
-        self.page_path, self.docs_dir, self.store, self.catalogue, self.used = (
-            path_, docs_dir, store, catalogue, used)
-        self.page: Page | None = None
+        self.page_path, self.page, self.error, self.builder = path_, page, error, builder
+        self.page_name = path_.relative_to(docs_dir).as_posix()
+        self.catalogue = catalogue
         self.run: PageRun | None = None
+        self.skipped = ""
 
     def collect(self):
-        try:
-            self.page = read_page(self.page_path, self.docs_dir, self.store)
-            image_refs.check(self.page, self.catalogue)
-        except (PageError, MacroError) as err:
-            yield PageErrorItem.from_parent(self, name="page", error=str(err), line=getattr(err, "line", 1))
+        if self.error is not None:
+            yield PageErrorItem.from_parent(self, name="page", error=str(self.error),
+                                            line=getattr(self.error, "line", 1))
             return
-        self.used.update(self.page.snippets)
         for block in self.page.blocks:
             yield BlockItem.from_parent(self, name=block.label, block=block)
 
@@ -177,7 +212,11 @@ class PageCollector(pytest.Collector):
             return  # unreadable page: its one item fails without an engine
         runtime = self.config.stash[RUNTIME]
         engine = runtime.ensure_engine()
-        self.run = PageRun(self.page, engine.client, runtime.options()).start()
+        if self.builder == "classic" and self.name != self.page_name:
+            self.skipped = runtime.classic_pass_skipped()
+            if self.skipped:
+                return
+        self.run = PageRun(self.page, engine.client, runtime.options(self.builder)).start()
 
     def teardown(self):
         if self.run is None:
@@ -206,16 +245,20 @@ class BlockItem(pytest.Item):
         if isinstance(self.block, ConsoleBlock) and self.block.snippet:
             source = self.block.origin.display
         runtime.records.append(report.BlockRecord(
-            page=page.name, line=self.block.line, kind=self.block.kind, status=status, reason=reason,
+            page=page.page_name, line=self.block.line, kind=self.block.kind, status=status, reason=reason,
             duration=round(duration, 3), engine=runtime.engine_info.get("label", ""), source=source,
-            commands=commands))
-        for key, value in (("page", page.name), ("line", self.block.line), ("kind", self.block.kind),
+            commands=commands, builder=runtime.builder_name(page.builder)))
+        for key, value in (("page", page.page_name), ("builder", runtime.builder_name(page.builder)),
+                           ("line", self.block.line), ("kind", self.block.kind),
                            ("status", status), ("reason", reason), ("duration", round(duration, 3)),
                            ("engine", runtime.engine_info.get("label", "")), ("source", source)):
             self.user_properties.append((key, value))
 
     def runtest(self):
         page: PageCollector = self.parent
+        if page.skipped:
+            self._record("skipped", page.skipped)
+            pytest.skip(page.skipped)
         try:
             result = page.run.run_block(self.block)
         except BlockNotRun as why:
@@ -251,7 +294,7 @@ class PageErrorItem(pytest.Item):
 
     def runtest(self):
         runtime = self.config.stash[RUNTIME]
-        runtime.records.append(report.BlockRecord(page=self.parent.name, line=self.line, kind="page",
+        runtime.records.append(report.BlockRecord(page=self.parent.page_name, line=self.line, kind="page",
                                                   status="failed", reason=self.error, duration=0.0, engine=""))
         raise BlockFailed(self.error)
 

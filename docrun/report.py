@@ -30,6 +30,7 @@ class BlockRecord:
     engine: str
     source: str = ""     # snippets/<name>.console when the block's text lives there
     commands: int = 0
+    builder: str = ""    # BuildKit | classic builder: pages that build images run with each
 
 
 def now() -> str:
@@ -51,13 +52,18 @@ def summarize(blocks: list[BlockRecord]) -> dict:
 
 def page_states(blocks: list[BlockRecord], previous: dict | None, finished: str, engine: str) -> dict:
     pages: dict[str, dict] = {}
+    executed: dict[str, set] = {}
     for b in blocks:
-        p = pages.setdefault(b.page, {"status": "passed", "executed": 0, "blocks": 0})
-        p["blocks"] += 1
+        p = pages.setdefault(b.page, {"status": "passed", "executed": 0, "blocks": 0, "builders": []})
         if b.status in ("passed", "failed") and b.kind != "file":
-            p["executed"] += 1
+            executed.setdefault(b.page, set()).add(b.line)
+        if b.status in ("passed", "failed") and b.builder and b.builder not in p["builders"]:
+            p["builders"].append(b.builder)
         if b.status == "failed" or (b.status == "skipped" and b.reason.startswith("not run:")):
             p["status"] = "failed"
+    for name, p in pages.items():
+        lines = {b.line for b in blocks if b.page == name}
+        p["blocks"], p["executed"] = len(lines), len(executed.get(name, ()))
     old = (previous or {}).get("pages", {})
     for name, p in pages.items():
         if p["status"] == "passed":

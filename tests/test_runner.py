@@ -49,7 +49,8 @@ def write_docs(tmp: Path, pages: dict[str, str], snippets: dict[str, str] | None
 
 
 def pytest_command(tmp: Path, *extra: str) -> list[str]:
-    args = [sys.executable, "-m", "pytest", str(ROOT / "tests" / "examples.docrun"),
+    builder = [] if any(e.startswith("--docker-builder") for e in extra) else ["--docker-builder", "default"]
+    args = [sys.executable, "-m", "pytest", str(ROOT / "tests" / "examples.docrun"), *builder,
             "--docs-dir", str(tmp / "docs"), "--report-dir", str(tmp / "reports"),
             f"--junitxml={tmp / 'junit.xml'}", "-o", "addopts=-p docrun.plugin -v", "-p", "no:cacheprovider"]
     if (tmp / "snippets").is_dir():
@@ -379,3 +380,18 @@ def test_interactive_output_is_compared_too(client, tmp_path):
     assert run.proc.returncode == 1
     assert "it.md:5: the output differs from the page" in run.out
     assert "root@3f1c0e2d9a4b:/# cat /etc/debian_version" in run.out and "-12.0" in run.out
+
+
+def test_pages_that_build_images_also_run_with_the_classic_builder(client, tmp_path):
+    run = run_docs(tmp_path, {
+        "build.md": BUSY_PAGE,
+        "plain.md": "# P { #p }\n\n```console\n$ echo plain\nplain\n```\n",
+    }, "--docker-builder", "auto")
+    assert run.proc.returncode == 0, run.out
+    builders = sorted({(b["page"], b["builder"], b["status"]) for b in run.blocks()})
+    major = int(client.version()["Version"].split(".")[0])
+    classic = "passed" if major < 23 else "skipped"
+    default = run.report["engine"]["builder"]
+    assert builders == sorted({("build.md", default, "passed"), ("build.md", "classic builder", classic),
+                               ("plain.md", default, "passed")})
+    assert "build.md (classic builder)" in run.out
