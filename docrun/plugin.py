@@ -158,14 +158,15 @@ class ExamplesFile(pytest.File):
         runtime.docs_dir = str(docs_dir)
         store = SnippetStore(snippets_dir, display_root=Path(self.config.rootpath)) if snippets_dir else None
         catalogue = load_catalogue()
-        used: set[str] = set()
+        used: dict[str, set[str]] = {}   # snippet -> the pages using it, without the language folder
         mode = opt("docker_builder")
         for path in find_pages(docs_dir):
             name = path.relative_to(docs_dir).as_posix()
             try:
                 page, error = read_page(path, docs_dir, store), None
                 image_refs.check(page, catalogue)
-                used.update(page.snippets)
+                for snippet in page.snippets:
+                    used.setdefault(snippet, set()).add(name.split("/", 1)[-1])
             except (PageError, MacroError) as err:
                 page, error = None, err
             common = dict(path_=path, docs_dir=docs_dir, page=page, error=error, catalogue=catalogue)
@@ -306,9 +307,11 @@ class PageErrorItem(pytest.Item):
 
 
 class SnippetItem(pytest.Item):
-    """A snippet must be well-formed and used by at least one page (its blocks run there)."""
+    """A snippet must be well-formed and shared: used on at least two pages (its blocks run there).
 
-    def __init__(self, *, path_: Path, store: SnippetStore, used: set, **kw):
+    The Korean and English versions of one page count as one page."""
+
+    def __init__(self, *, path_: Path, store: SnippetStore, used: dict, **kw):
         super().__init__(**kw)
         self.snippet_path, self.store, self.used = path_, store, used
 
@@ -317,9 +320,13 @@ class SnippetItem(pytest.Item):
             snippet = self.store.parse_file(self.snippet_path)
         except MacroError as err:
             raise BlockFailed(str(err)) from None
-        if snippet.name not in self.used:
+        pages = sorted(self.used.get(snippet.name, ()))
+        if not pages:
             raise BlockFailed(f"{snippet.display_path}:1: no page uses this snippet "
                               f'(embed it with {{@ snippet("{snippet.name}") @}}, or delete it)')
+        if len(pages) < 2:
+            raise BlockFailed(f"{snippet.display_path}:1: only {pages[0]} uses this snippet; snippets are "
+                              "for commands several pages share, so write it on that page instead")
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, BlockFailed):

@@ -227,7 +227,8 @@ def test_update_mode_rewrites_pages_and_snippets_and_keeps_wildcards(client, tmp
         {@ snippet("greet") @}
     '''
     snippets = {"greet": "$ echo hello; echo world\nhello\n"}
-    run = run_docs(tmp_path, {"update.md": page}, "--update", snippets=snippets)
+    also = "# Also { #also }\n\n{@ snippet(\"greet\") @}\n"    # a snippet is shared: a second page
+    run = run_docs(tmp_path, {"update.md": page, "also.md": also}, "--update", snippets=snippets)
     assert run.proc.returncode == 0, run.out
     text = (tmp_path / "docs" / "update.md").read_text()
     assert "Status: ...\n...\n$ docker run" in text       # wildcards kept; `...` now absorbs "done" too
@@ -395,3 +396,12 @@ def test_pages_that_build_images_also_run_with_the_classic_builder(client, tmp_p
     assert builders == sorted({("build.md", default, "passed"), ("build.md", "classic builder", classic),
                                ("plain.md", default, "passed")})
     assert "build.md (classic builder)" in run.out
+
+
+def test_a_snippet_must_be_shared_by_two_pages(client, tmp_path):
+    run = run_docs(tmp_path, {"ko/one.md": '# One { #one }\n\n{@ snippet("lonely") @}\n',
+                              "en/one.md": '# One { #one }\n\n{@ snippet("lonely") @}\n'},
+                   snippets={"lonely": "$ echo hi\nhi\n", "unused": "$ true\n"})
+    assert run.proc.returncode == 1
+    assert "snippets/lonely.console:1: only one.md uses this snippet" in run.out
+    assert "snippets/unused.console:1: no page uses this snippet" in run.out
