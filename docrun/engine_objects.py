@@ -69,9 +69,9 @@ def remove_created(client: docker.DockerClient, before: Snapshot) -> Removed:
     removed = Removed()
     new = created_since(client, before)
 
-    def attempt(kind: str, name: str, fn) -> None:
+    def attempt(kind: str, name: str, remove, *args, **kwargs) -> None:
         try:
-            fn()
+            remove(*args, **kwargs)
             getattr(removed, kind).append(name)
         except NotFound:
             pass  # went with something removed before it (a container's anonymous volume, a parent image)
@@ -79,11 +79,11 @@ def remove_created(client: docker.DockerClient, before: Snapshot) -> Removed:
             removed.errors.append(f"{kind[:-1]} {name}: {err.explanation or err}")
 
     for cid in new.containers:
-        attempt("containers", cid[:12], lambda: client.api.remove_container(cid, v=True, force=True))
+        attempt("containers", cid[:12], client.api.remove_container, cid, v=True, force=True)
     for iid in new.images:
         if iid in before.images:  # an existing image: only take off the tags the page added
             for tag in sorted(new.images[iid] - before.images[iid]):
-                attempt("images", tag, lambda: client.api.remove_image(tag, noprune=True))
+                attempt("images", tag, client.api.remove_image, tag, noprune=True)
     # new images: a parent can only go once its children have, so retry until nothing moves
     pending = [i for i in new.images if i not in before.images]
     while pending:
@@ -101,7 +101,7 @@ def remove_created(client: docker.DockerClient, before: Snapshot) -> Removed:
             break
         pending = [i for i, _ in failed]
     for name in new.volumes:
-        attempt("volumes", name[:24], lambda: client.api.remove_volume(name, force=True))
+        attempt("volumes", name[:24], client.api.remove_volume, name, force=True)
     for nid in new.networks:
-        attempt("networks", nid[:12], lambda: client.api.remove_network(nid))
+        attempt("networks", nid[:12], client.api.remove_network, nid)
     return removed

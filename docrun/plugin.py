@@ -106,11 +106,11 @@ class Runtime:
         return self.engine
 
     def _builder(self) -> str:
-        if self.config.getoption("docker_builder") == "classic":
+        """The builder `docker build` uses here by default."""
+        if self.config.getoption("docker_builder") == "classic" or os.environ.get("DOCKER_BUILDKIT") == "0":
             return "classic builder"
-        import subprocess
-        buildx = subprocess.run(["docker", "buildx", "version"], capture_output=True)
-        return "BuildKit" if buildx.returncode == 0 else "classic builder"
+        from provision.buildx import has_buildx
+        return "BuildKit" if has_buildx() else "classic builder"
 
     def classic_pass_skipped(self) -> str:
         """Why the classic-builder pass doesn't run on this engine ("" when it does)."""

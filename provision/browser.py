@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
-from .engine import ProvisionError, can_provision
+from .engine import ProvisionError, apt_install, can_provision
 
 CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome",
               "/usr/bin/google-chrome-stable")
@@ -40,12 +39,7 @@ def ensure_chromium(log=print) -> str:
     if not ok:
         raise ProvisionError(f"no Chromium found (tried $KB_CHROMIUM and {', '.join(CANDIDATES)}) and this "
                              f"machine can't install one ({why})")
-    log(f"provision: installing {' '.join(PACKAGES)} from the distribution's packages")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for cmd in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", *PACKAGES]):
-        done = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        if done.returncode != 0:
-            raise ProvisionError(f"`{' '.join(cmd)}` failed:\n{done.stdout[-3000:]}")
+    apt_install(list(PACKAGES), log)
     found = find_chromium() or shutil.which("chromium")
     if not found:
         raise ProvisionError("chromium was installed but is not on the expected path")

@@ -102,24 +102,21 @@ def can_provision() -> tuple[bool, str]:
     return True, ""
 
 
-def _run(cmd: list[str], log) -> None:
-    log(f"provision: $ {' '.join(cmd)}")
-    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if done.returncode != 0:
-        raise ProvisionError(f"`{' '.join(cmd)}` failed (exit {done.returncode}):\n{done.stdout[-3000:]}")
+def apt_install(packages: list[str], log=print) -> None:
+    """Install distribution packages, non-interactively."""
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    log(f"provision: installing {', '.join(packages)} from the distribution's packages")
+    for cmd in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", *packages]):
+        done = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if done.returncode != 0:
+            raise ProvisionError(f"`{' '.join(cmd)}` failed:\n{done.stdout[-3000:]}")
 
 
 def install_packages(log=print) -> None:
     missing = sorted({pkg for cmd, pkg in APT_PACKAGES.items() if not shutil.which(cmd)
                       and not Path("/usr/sbin", cmd).exists() and not Path("/usr/bin", cmd).exists()})
-    if not missing:
-        return
-    env_ok = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    log(f"provision: installing {', '.join(missing)} from Debian's packages")
-    for cmd in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", *missing]):
-        done = subprocess.run(cmd, env=env_ok, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        if done.returncode != 0:
-            raise ProvisionError(f"`{' '.join(cmd)}` failed:\n{done.stdout[-3000:]}")
+    if missing:
+        apt_install(missing, log)
 
 
 def _daemon(name: str, cmd: list[str]) -> None:

@@ -5,7 +5,6 @@ in the report and in the files."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -15,7 +14,6 @@ import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import docker
 import pytest
 
 from conftest import ROOT

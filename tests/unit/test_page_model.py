@@ -1,12 +1,11 @@
 """Reading a Markdown page into blocks (docrun/page.py) and checking its images (docrun/image_refs.py)."""
 
 import textwrap
-from pathlib import Path
 
 import pytest
 
 from docrun.image_refs import check as check_images
-from docrun.page import ActionBlock, ConsoleBlock, FileBlock, NotRunBlock, PageError, read_page
+from docrun.page import ConsoleBlock, PageError, read_page
 from macros.snippets import SnippetStore
 from provision.catalogue import load as load_catalogue
 
