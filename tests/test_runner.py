@@ -403,3 +403,30 @@ def test_a_snippet_must_be_shared_by_two_pages(client, tmp_path):
     assert run.proc.returncode == 1
     assert "snippets/lonely.console:1: only one.md uses this snippet" in run.out
     assert "snippets/unused.console:1: no page uses this snippet" in run.out
+
+
+def test_a_dockerfile_that_does_not_build_and_a_malformed_snippet_say_where(client, tmp_path):
+    run = run_docs(tmp_path, {
+        "broken.md": '''
+            # Broken { #broken }
+
+            ```dockerfile title="Dockerfile"
+            FROM busybox
+            RUN no-such-command --here
+            ```
+
+            ```console
+            $ docker build -q -t runner-test-broken .
+            <digest>
+            ```
+        ''',
+        "a.md": '# A { #a }\n\n{@ snippet("bad") @}\n',
+        "b.md": '# B { #b }\n\n{@ snippet("bad") @}\n',
+    }, snippets={"bad": "docker ps\n"})
+    assert run.proc.returncode == 1
+    assert "broken.md:9: exit status 1, expected 0" in run.out
+    assert "$ docker build -q -t runner-test-broken ." in run.out
+    assert "no-such-command" in run.out                       # the builder's own error is shown
+    assert "snippets/bad.console:1: malformed snippet: a console block must start with a `$ ` command" in run.out
+    assert {b["page"] for b in run.blocks() if b["kind"] == "page"} == {"a.md", "b.md"}
+    assert run.report["summary"]["failed"] == 3                # the other pages' blocks still ran
