@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import signal
-from dataclasses import dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -24,10 +24,11 @@ from macros.snippets import SUFFIX, SnippetStore
 from macros.syntax import MacroError
 from provision.catalogue import load as load_catalogue
 
-from . import image_refs, report, update
-from .page import (Block, ConsoleBlock, NotRunBlock, Page, PageError, command_words, find_pages,
-                   read_page)
-from .scenario import BlockFailed, BlockNotRun, Options, PageRun
+from . import image_refs, passes, report, update
+from .page import Block, ConsoleBlock, NotRunBlock, Page, PageError, find_pages, read_page
+from .passes import Pass
+from .runtime import RUNTIME, Runtime
+from .scenario import BlockFailed, BlockNotRun, PageRun
 
 
 def pytest_addoption(parser):
@@ -45,6 +46,10 @@ def pytest_addoption(parser):
                          "auto (the default): the engine's builder, plus a second pass of the pages that "
                          "build images with the classic builder on engines older than 23.0, which still "
                          "have it as their own")
+    group.addoption("--current-engine", choices=("auto", "on", "off"), default="auto",
+                    help="run every page again on a current Docker Engine started beside the provisioned "
+                         "one: auto (the default) when the engine here is older than 23.0 and was "
+                         "provisioned by the tests")
 
 
 def _sigterm(signum, frame):
@@ -63,77 +68,6 @@ def pytest_collect_file(file_path: Path, parent):
     if file_path.suffix == ".docrun":
         return ExamplesFile.from_parent(parent, path=file_path)
     return None
-
-
-# -- session state ------------------------------------------------------------------
-
-@dataclass
-class Runtime:
-    config: pytest.Config
-    engine: object = None
-    engine_info: dict = field(default_factory=dict)
-    records: list[report.BlockRecord] = field(default_factory=list)
-    edits: list[update.Edit] = field(default_factory=list)
-    started: str = field(default_factory=report.now)
-    docs_dir: str = ""
-    report: dict | None = None
-    report_path: Path | None = None
-    changed: list[str] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
-
-    def say(self, line: str) -> None:
-        """Progress for the person watching, past pytest's output capture."""
-        tr = self.config.pluginmanager.get_plugin("terminalreporter")
-        capman = self.config.pluginmanager.get_plugin("capturemanager")
-        if tr is None:
-            return
-        if capman is None:
-            tr.write_line(line)
-            return
-        with capman.global_and_fixture_disabled():
-            tr.write_line(line)
-
-    def ensure_engine(self):
-        if self.engine is None:
-            from provision import prepare
-            self.engine = prepare(log=self.say)
-            self.engine_info = {
-                "label": self.engine.label, "version": self.engine.version,
-                "api_version": self.engine.api_version, "os_arch": self.engine.os_arch,
-                "builder": self._builder(),
-            }
-            self.say(f"docrun: {self.engine.label}, {self.engine_info['builder']}")
-        return self.engine
-
-    def _builder(self) -> str:
-        """The builder `docker build` uses here by default."""
-        if self.config.getoption("docker_builder") == "classic" or os.environ.get("DOCKER_BUILDKIT") == "0":
-            return "classic builder"
-        from provision.buildx import has_buildx
-        return "BuildKit" if has_buildx() else "classic builder"
-
-    def classic_pass_skipped(self) -> str:
-        """Why the classic-builder pass doesn't run on this engine ("" when it does)."""
-        major = self.engine.version.split(".")[0]
-        if self.config.getoption("docker_builder") == "auto" and major.isdigit() and int(major) >= 23:
-            return (f"the classic-builder pass runs on engines older than 23.0; this one "
-                    f"({self.engine.version}) builds with BuildKit")
-        return ""
-
-    def builder_name(self, builder: str) -> str:
-        return "classic builder" if builder == "classic" else self.engine_info.get("builder", "")
-
-    def options(self, builder: str = "default") -> Options:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COV_"))}
-        env.update({"DOCKER_CLI_HINTS": "false", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
-        if builder == "classic":
-            env["DOCKER_BUILDKIT"] = "0"
-        return Options(timeout=self.config.getoption("block_timeout"),
-                       update=self.config.getoption("update"), env=env,
-                       on_wait=lambda: self.say("docrun: another run is using this engine; waiting for it"))
-
-
-RUNTIME = pytest.StashKey[Runtime]()
 
 
 # -- collection -----------------------------------------------------------------------
@@ -159,7 +93,7 @@ class ExamplesFile(pytest.File):
         store = SnippetStore(snippets_dir, display_root=Path(self.config.rootpath)) if snippets_dir else None
         catalogue = load_catalogue()
         used: dict[str, set[str]] = {}   # snippet -> the pages using it, without the language folder
-        mode = opt("docker_builder")
+        collected = []
         for path in find_pages(docs_dir):
             name = path.relative_to(docs_dir).as_posix()
             try:
@@ -169,36 +103,49 @@ class ExamplesFile(pytest.File):
                     used.setdefault(snippet, set()).add(name.split("/", 1)[-1])
             except (PageError, MacroError) as err:
                 page, error = None, err
+            collected.append((name, path, page, error))
+        runtime.ports = passes.published_ports([page for _, _, page, _ in collected if page])
+        old, can_start = _engine_outlook()
+        first = passes.first_pass(opt("docker_builder"))
+        later: dict[Pass, list] = {}
+        for name, path, page, error in collected:
             common = dict(path_=path, docs_dir=docs_dir, page=page, error=error, catalogue=catalogue)
-            yield PageCollector.from_parent(self, name=name, builder="classic" if mode == "classic" else "default",
-                                            **common)
-            if mode == "auto" and page and builds_images(page):
-                yield PageCollector.from_parent(self, name=f"{name} (classic builder)", builder="classic", **common)
+            yield PageCollector.from_parent(self, name=name, run_pass=first, **common)
+            for extra in passes.extra_passes(page, opt("docker_builder"), opt("current_engine"), old, can_start) \
+                    if page else []:
+                later.setdefault(extra, []).append((name, common))
+        for extra in (passes.CLASSIC, passes.CURRENT):   # after the first pass: the current engine starts
+            for name, common in later.get(extra, []):    # once, and last, as it holds the docs' ports
+                yield PageCollector.from_parent(self, name=name + extra.suffix, run_pass=extra, **common)
         if snippets_dir and snippets_dir.is_dir():
             for path in sorted(snippets_dir.glob(f"*{SUFFIX}")):
                 yield SnippetItem.from_parent(self, name=f"snippet:{path.stem}", path_=path, store=store,
                                               used=used)
 
 
-def builds_images(page: Page) -> bool:
-    """Whether a page runs `docker build`, so its outputs could depend on the builder."""
-    return any(words[:2] == ["docker", "build"] or words[:3] == ["docker", "image", "build"]
-               or words[:3] == ["docker", "buildx", "build"]
-               for block in page.blocks if isinstance(block, ConsoleBlock)
-               for cmd in block.commands for words in command_words(cmd.text))
+def _engine_outlook() -> tuple[bool, bool]:
+    """(the engine here is older than 23.0, this run may start a current engine beside it).
+
+    Decided when collecting, from a quick look: no engine yet on a machine where the tests
+    provision one means Debian's 20.10 is coming, and the tests own it."""
+    from provision.engine import can_provision, connect, uses_local_mirror
+    client = connect(timeout=5)
+    if client is None:
+        provisionable = can_provision()[0]
+        return provisionable, provisionable
+    return passes.is_old(client.version().get("Version")), uses_local_mirror(client)
 
 
 class PageCollector(pytest.Collector):
     """One page as a scenario; its setup starts the page, its teardown cleans up after it."""
 
     def __init__(self, *, path_: Path, docs_dir: Path, page: Page | None, error: Exception | None,
-                 builder: str, catalogue, **kw):
+                 run_pass: Pass, catalogue, **kw):
         super().__init__(**kw)
-        self.page_path, self.page, self.error, self.builder = path_, page, error, builder
+        self.page_path, self.page, self.error, self.run_pass = path_, page, error, run_pass
         self.page_name = path_.relative_to(docs_dir).as_posix()
         self.catalogue = catalogue
         self.run: PageRun | None = None
-        self.skipped = ""
 
     def collect(self):
         if self.error is not None:
@@ -212,12 +159,8 @@ class PageCollector(pytest.Collector):
         if self.page is None:
             return  # unreadable page: its one item fails without an engine
         runtime = self.config.stash[RUNTIME]
-        engine = runtime.ensure_engine()
-        if self.builder == "classic" and self.name != self.page_name:
-            self.skipped = runtime.classic_pass_skipped()
-            if self.skipped:
-                return
-        self.run = PageRun(self.page, engine.client, runtime.options(self.builder)).start()
+        engine = runtime.engine_for(self.run_pass)
+        self.run = PageRun(self.page, engine.client, runtime.options(self.run_pass)).start()
 
     def teardown(self):
         if self.run is None:
@@ -231,7 +174,7 @@ class PageCollector(pytest.Collector):
         elif removed and self.config.get_verbosity() > 0:
             runtime.say(f"    cleaned up after {self.name}: {removed.summary()}")
         from provision.images import ensure_images  # a page may have removed a catalogue image
-        ensure_images(runtime.engine, self.catalogue, log=runtime.say)
+        ensure_images(runtime.engine_for(self.run_pass), self.catalogue, log=runtime.say)
 
 
 class BlockItem(pytest.Item):
@@ -245,21 +188,15 @@ class BlockItem(pytest.Item):
         source = ""
         if isinstance(self.block, ConsoleBlock) and self.block.snippet:
             source = self.block.origin.display
-        runtime.records.append(report.BlockRecord(
+        record = report.BlockRecord(
             page=page.page_name, line=self.block.line, kind=self.block.kind, status=status, reason=reason,
-            duration=round(duration, 3), engine=runtime.engine_info.get("label", ""), source=source,
-            commands=commands, builder=runtime.builder_name(page.builder)))
-        for key, value in (("page", page.page_name), ("builder", runtime.builder_name(page.builder)),
-                           ("line", self.block.line), ("kind", self.block.kind),
-                           ("status", status), ("reason", reason), ("duration", round(duration, 3)),
-                           ("engine", runtime.engine_info.get("label", "")), ("source", source)):
-            self.user_properties.append((key, value))
+            duration=round(duration, 3), engine=runtime.engine_label(page.run_pass), source=source,
+            commands=commands, builder=runtime.builder_name(page.run_pass))
+        runtime.records.append(record)
+        self.user_properties.extend((k, v) for k, v in asdict(record).items() if k != "commands")
 
     def runtest(self):
         page: PageCollector = self.parent
-        if page.skipped:
-            self._record("skipped", page.skipped)
-            pytest.skip(page.skipped)
         try:
             result = page.run.run_block(self.block)
         except BlockNotRun as why:
@@ -339,13 +276,29 @@ class SnippetItem(pytest.Item):
 
 # -- end of run -------------------------------------------------------------------------
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Stop the current engine right after its last page: it holds the ports the docs use."""
+    result = yield
+    page = item.parent
+    if isinstance(page, PageCollector) and page.run_pass.engine == "current":
+        following = getattr(nextitem, "parent", None)
+        if not (isinstance(following, PageCollector) and following.run_pass.engine == "current"):
+            item.config.stash[RUNTIME].stop_current_engine()
+    return result
+
+
 @pytest.hookimpl(trylast=True)  # after pytest's own, which tears down pages left open by Ctrl-C
 def pytest_sessionfinish(session, exitstatus):
     runtime = session.config.stash.get(RUNTIME, None)
-    if runtime is None or not runtime.records:
+    if runtime is None:
+        return
+    runtime.stop_current_engine()
+    if not runtime.records:
         return
     path = Path(session.config.rootpath) / session.config.getoption("report_dir") / "blocks.json"
-    runtime.report = report.write(path, runtime.records, runtime.engine_info, runtime.started, runtime.docs_dir)
+    runtime.report = report.write(path, runtime.records, runtime.engine_info, runtime.started, runtime.docs_dir,
+                                  list(runtime.engines.values()))
     runtime.report_path = path
     if runtime.edits:
         runtime.changed, runtime.conflicts = update.apply(runtime.edits)
@@ -361,7 +314,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     tr.section("docs examples")
     tr.write_line(f"{s['pages']} pages, {s['blocks']} blocks: {s['run']} run, {s['passed']} passed, "
                   f"{s['failed']} failed, {s['illustrative']} illustrative, {s['skipped']} skipped")
-    tr.write_line(f"engine: {rep['engine'].get('label', 'none')} ({rep['engine'].get('builder', '')})")
+    for engine in rep["engines"]:
+        tr.write_line(f"engine: {engine['label']} ({engine['builder']})")
     tr.write_line(f"report: {os.path.relpath(runtime.report_path)}")
     for name in runtime.changed:
         tr.write_line(f"updated: {name}")

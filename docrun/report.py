@@ -51,29 +51,35 @@ def summarize(blocks: list[BlockRecord]) -> dict:
 
 
 def page_states(blocks: list[BlockRecord], previous: dict | None, finished: str, engine: str) -> dict:
+    """Per page: passed or failed, how many blocks, and when and where it last passed
+    (each engine with the builders it ran; carried over from `previous` when it fails)."""
     pages: dict[str, dict] = {}
-    executed: dict[str, set] = {}
     for b in blocks:
-        p = pages.setdefault(b.page, {"status": "passed", "executed": 0, "blocks": 0, "builders": []})
+        p = pages.setdefault(b.page, {"status": "passed", "lines": set(), "executed": set(), "engines": {}})
+        p["lines"].add(b.line)
         if b.status in ("passed", "failed") and b.kind != "file":
-            executed.setdefault(b.page, set()).add(b.line)
-        if b.status in ("passed", "failed") and b.builder and b.builder not in p["builders"]:
-            p["builders"].append(b.builder)
+            p["executed"].add(b.line)
+        if b.status in ("passed", "failed") and b.engine:
+            builders = p["engines"].setdefault(b.engine, [])
+            if b.builder and b.builder not in builders:
+                builders.append(b.builder)
         if b.status == "failed" or (b.status == "skipped" and b.reason.startswith("not run:")):
             p["status"] = "failed"
-    for name, p in pages.items():
-        lines = {b.line for b in blocks if b.page == name}
-        p["blocks"], p["executed"] = len(lines), len(executed.get(name, ()))
     old = (previous or {}).get("pages", {})
+    states = {}
     for name, p in pages.items():
+        state = {"status": p["status"], "blocks": len(p["lines"]), "executed": len(p["executed"])}
         if p["status"] == "passed":
-            p["last_passed"] = {"time": finished, "engine": engine}
+            state["last_passed"] = {"time": finished, "engine": engine, "engines": [
+                {"engine": label, "builders": builders} for label, builders in p["engines"].items()]}
         elif old.get(name, {}).get("last_passed"):
-            p["last_passed"] = old[name]["last_passed"]
-    return pages
+            state["last_passed"] = old[name]["last_passed"]
+        states[name] = state
+    return states
 
 
-def write(path: Path, blocks: list[BlockRecord], engine: dict, started: str, docs_dir: str) -> dict:
+def write(path: Path, blocks: list[BlockRecord], engine: dict, started: str, docs_dir: str,
+          engines: list[dict] | None = None) -> dict:
     previous = None
     if path.exists():
         try:
@@ -87,6 +93,7 @@ def write(path: Path, blocks: list[BlockRecord], engine: dict, started: str, doc
         "finished": finished,
         "docs_dir": docs_dir,
         "engine": engine,
+        "engines": engines or [engine],
         "summary": summarize(blocks),
         "pages": page_states(blocks, previous, finished, engine.get("label", "")),
         "blocks": [asdict(b) for b in blocks],

@@ -14,15 +14,17 @@ from pathlib import Path
 
 MESSAGES = {
     "ko": {
-        "passed": "이 페이지의 예제 {blocks}개는 {time}에 {engine}에서 마지막으로 통과했습니다{builders}.",
-        "builders": "(빌더: {})",
+        "passed": "이 페이지의 예제 {blocks}개는 {time}에 {engine}에서 마지막으로 통과했습니다.",
+        "builders": " (빌더: {})",
+        "and": ", ",
         "classic builder": "클래식 빌더",
         "failed": "이 페이지의 예제는 {time} 실행에서 실패했습니다. 마지막으로 통과한 때: {last}.",
         "never": "아직 없음",
     },
     "en": {
-        "passed": "The {blocks} examples on this page last passed on {time} with {engine}{builders}.",
+        "passed": "The {blocks} examples on this page last passed on {time} with {engine}.",
         "builders": " ({})",
+        "and": " and ",
         "classic builder": "classic builder",
         "failed": "The examples on this page failed in the run of {time}. Last passed: {last}.",
         "never": "never",
@@ -55,9 +57,12 @@ def note(report: dict | None, page_key: str, lang: str) -> str:
     text = MESSAGES.get(lang, MESSAGES["en"])
     last = page.get("last_passed")
     if page.get("status") == "passed" and last:
-        builders = ", ".join(text.get(b, b) for b in page.get("builders") or [])
-        message = text["passed"].format(blocks=page["executed"], time=_when(last["time"]), engine=last["engine"],
-                                        builders=text["builders"].format(builders) if builders else "")
+        engines = last.get("engines") or [{"engine": last["engine"], "builders": []}]
+        where = text["and"].join(
+            e["engine"] + (text["builders"].format(", ".join(text.get(b, b) for b in e["builders"]))
+                           if e.get("builders") else "")
+            for e in engines)
+        message = text["passed"].format(blocks=page["executed"], time=_when(last["time"]), engine=where)
         css = "kb-tested kb-tested--passed"
     else:
         since = f"{_when(last['time'])}, {last['engine']}" if last else text["never"]

@@ -37,17 +37,17 @@ APT_PACKAGES = {
     "busybox": "busybox-static",
 }
 
-REGISTRY_CONFIG = f"""\
+REGISTRY_CONFIG = """\
 version: 0.1
 log:
   level: warn
 storage:
   filesystem:
-    rootdirectory: {STATE_DIR}/registry
+    rootdirectory: {root}
   delete:
     enabled: true
 http:
-  addr: {MIRROR_ADDR}
+  addr: {addr}
 """
 
 
@@ -145,15 +145,17 @@ def _wait(predicate, timeout: float, what: str, log_path: Path) -> None:
     raise ProvisionError(f"{what} did not start within {timeout:.0f}s; last lines of {log_path}:\n{tail}")
 
 
-def start_registry(log=print) -> None:
-    if _port_open(MIRROR_ADDR):
+def start_registry(log=print, addr: str = MIRROR_ADDR) -> None:
+    """Serve the local registry's storage on `addr` (one docker-registry process per address)."""
+    if _port_open(addr):
         return
     (STATE_DIR / "registry").mkdir(parents=True, exist_ok=True)
-    config = STATE_DIR / "registry.yml"
-    config.write_text(REGISTRY_CONFIG)
-    log(f"provision: starting docker-registry on {MIRROR_ADDR}")
-    _daemon("registry", ["docker-registry", "serve", str(config)])
-    _wait(lambda: _port_open(MIRROR_ADDR), 30, "docker-registry", LOG_DIR / "registry.log")
+    name = "registry" if addr == MIRROR_ADDR else f"registry-{addr.replace(':', '-')}"
+    config = STATE_DIR / f"{name}.yml"
+    config.write_text(REGISTRY_CONFIG.format(root=STATE_DIR / "registry", addr=addr))
+    log(f"provision: starting docker-registry on {addr}")
+    _daemon(name, ["docker-registry", "serve", str(config)])
+    _wait(lambda: _port_open(addr), 30, "docker-registry", LOG_DIR / f"{name}.log")
 
 
 def configure_mirror() -> None:

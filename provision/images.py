@@ -53,7 +53,7 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 """
 
 
-def _run(cmd: list[str], log, **kw) -> str:
+def run_logged(cmd: list[str], log, **kw) -> str:
     log(f"provision: $ {' '.join(cmd) if isinstance(cmd, list) else cmd}")
     done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
     if done.returncode != 0:
@@ -63,7 +63,7 @@ def _run(cmd: list[str], log, **kw) -> str:
 
 def _import_rootfs(root: Path, ref: str, cmd: str, log) -> None:
     tar = subprocess.Popen(["tar", "-C", str(root), "--numeric-owner", "-c", "."], stdout=subprocess.PIPE)
-    _run(["docker", "import", "--change", f"CMD {cmd}", "-", ref], log, stdin=tar.stdout)
+    run_logged(["docker", "import", "--change", f"CMD {cmd}", "-", ref], log, stdin=tar.stdout)
     tar.wait()
 
 
@@ -71,7 +71,7 @@ def build_debian_slim(image: CatalogueImage, log) -> None:
     suite = image.argument
     with tempfile.TemporaryDirectory(prefix="kb-debootstrap-") as tmp:
         root = Path(tmp) / "root"
-        _run(["debootstrap", "--variant=minbase", suite, str(root), DEBIAN_MIRROR], log)
+        run_logged(["debootstrap", "--variant=minbase", suite, str(root), DEBIAN_MIRROR], log)
         for junk in ("var/cache/apt/archives", "var/lib/apt/lists", "usr/share/doc", "usr/share/man",
                      "usr/share/info", "usr/share/locale", "var/log"):
             for child in (root / junk).glob("*"):
@@ -109,7 +109,7 @@ def build_busybox(image: CatalogueImage, log) -> None:
 
 
 def build_from_dockerfile(image: CatalogueImage, log) -> None:
-    _run(["docker", "build", "-q", "-t", image.ref, "-f", str(RECIPES_DIR / image.argument), str(RECIPES_DIR)], log)
+    run_logged(["docker", "build", "-q", "-t", image.ref, "-f", str(RECIPES_DIR / image.argument), str(RECIPES_DIR)], log)
 
 
 BUILDERS = {"debootstrap": build_debian_slim, "busybox-static": build_busybox, "dockerfile": build_from_dockerfile}
@@ -136,9 +136,9 @@ def _in_mirror(image: CatalogueImage) -> bool:
 
 def _push_to_mirror(client: docker.DockerClient, image: CatalogueImage, log) -> None:
     target = f"{MIRROR_ADDR}/{image.mirror_path}:{image.tag}"
-    _run(["docker", "tag", image.ref, target], log)
+    run_logged(["docker", "tag", image.ref, target], log)
     try:
-        _run(["docker", "push", "-q", target], log)
+        run_logged(["docker", "push", "-q", target], log)
     finally:
         client.images.remove(target, noprune=True)  # drop the extra tag only
 

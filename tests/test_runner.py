@@ -48,6 +48,8 @@ def write_docs(tmp: Path, pages: dict[str, str], snippets: dict[str, str] | None
 
 def pytest_command(tmp: Path, *extra: str) -> list[str]:
     builder = [] if any(e.startswith("--docker-builder") for e in extra) else ["--docker-builder", "default"]
+    if not any(e.startswith("--current-engine") for e in extra):
+        builder += ["--current-engine", "off"]
     args = [sys.executable, "-m", "pytest", str(ROOT / "tests" / "examples.docrun"), *builder,
             "--docs-dir", str(tmp / "docs"), "--report-dir", str(tmp / "reports"),
             f"--junitxml={tmp / 'junit.xml'}", "-o", "addopts=-p docrun.plugin -v", "-p", "no:cacheprovider"]
@@ -430,3 +432,33 @@ def test_a_dockerfile_that_does_not_build_and_a_malformed_snippet_say_where(clie
     assert "snippets/bad.console:1: malformed snippet: a console block must start with a `$ ` command" in run.out
     assert {b["page"] for b in run.blocks() if b["kind"] == "page"} == {"a.md", "b.md"}
     assert run.report["summary"]["failed"] == 3                # the other pages' blocks still ran
+
+
+def test_pages_also_run_on_a_current_engine_beside_an_old_one(client, tmp_path):
+    if not client.info().get("RegistryConfig", {}).get("Mirrors"):
+        pytest.skip("the current-engine pass needs an engine provisioned by the tests (with its mirror)")
+    before = engine_objects.snapshot(client)
+    run = run_docs(tmp_path, {"web.md": '''
+        # Web { #web }
+
+        ```console
+        $ docker run -d --name runner-test-current -p 8087:80 nginx
+        <id>
+        ```
+
+        <!-- docrun: wait-http http://localhost:8087/ -->
+
+        ```console
+        $ curl -s http://localhost:8087/ | grep -o '<title>.*</title>'
+        <title>Welcome to nginx!</title>
+        $ docker version --format '{{.Server.Version}}' | cut -d. -f1
+        ...
+        ```
+    '''}, "--current-engine", "on")
+    assert run.proc.returncode == 0, run.out
+    engines = {b["engine"] for b in run.blocks()}
+    assert len(engines) == 2 and any("Docker Engine 2" in e and "20.10" not in e for e in engines), engines
+    assert "web.md (current engine)" in run.out
+    last = run.report["pages"]["web.md"]["last_passed"]["engines"]
+    assert sorted(e["engine"] for e in last) == sorted(engines)
+    assert_nothing_leaked(client, before)          # the current engine went with the run
