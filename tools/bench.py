@@ -112,7 +112,7 @@ def main(argv: list[str]) -> None:
         scripts.append(script)
     baseline = ["bash", "-c", " && ".join(f"bash {shlex.quote(str(s))}" for s in scripts)]
     suite = [sys.executable, "-m", "pytest", "tests/examples.docrun", "-q", "-p", "no:cacheprovider",
-             "-o", "addopts=-p docrun.plugin", "--docker-builder", "default",
+             "-o", "addopts=-p docrun.plugin", "--docker-builder", "default", "--current-engine", "off",
              "--docs-dir", str(docs), "--snippets-dir", str(ROOT / "snippets"),
              "--report-dir", str(tmp / "reports"), f"--junitxml={tmp / 'junit.xml'}"]
 
