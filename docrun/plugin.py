@@ -75,7 +75,8 @@ def pytest_collect_file(file_path: Path, parent):
 class ExamplesFile(pytest.File):
     """tests/examples.docrun: `docs_dir:` and `snippets_dir:`, relative to the file."""
 
-    def collect(self):
+    def folders(self) -> tuple[Path, Path | None]:
+        """The docs folder and the snippets folder: the options', else the file's."""
         conf = yaml.safe_load(self.path.read_text()) or {}
         opt = self.config.getoption
         here = self.path.parent
@@ -88,6 +89,11 @@ class ExamplesFile(pytest.File):
             snippets_dir = (here / conf.get("snippets_dir", "../snippets")).resolve()
         if not docs_dir.is_dir():
             raise pytest.UsageError(f"--docs-dir {docs_dir}: no such folder")
+        return docs_dir, snippets_dir
+
+    def collect(self):
+        opt = self.config.getoption
+        docs_dir, snippets_dir = self.folders()
         runtime = self.config.stash[RUNTIME]
         runtime.docs_dir = str(docs_dir)
         store = SnippetStore(snippets_dir, display_root=Path(self.config.rootpath)) if snippets_dir else None
