@@ -180,7 +180,7 @@ class PageCollector(pytest.Collector):
         elif removed and self.config.get_verbosity() > 0:
             runtime.say(f"    cleaned up after {self.name}: {removed.summary()}")
         from provision.images import ensure_images  # a page may have removed a catalogue image
-        ensure_images(runtime.engine_for(self.run_pass), self.catalogue, log=runtime.say)
+        ensure_images(runtime.engine_for(self.run_pass), self.catalogue, log=runtime.say, check_mirror=False)
 
 
 class BlockItem(pytest.Item):

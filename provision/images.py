@@ -143,8 +143,12 @@ def _push_to_mirror(client: docker.DockerClient, image: CatalogueImage, log) -> 
         client.images.remove(target, noprune=True)  # drop the extra tag only
 
 
-def ensure_images(engine: Engine, catalogue: Catalogue | None = None, log=print) -> dict[str, str]:
-    """Make each catalogue image present; return how each was obtained."""
+def ensure_images(engine: Engine, catalogue: Catalogue | None = None, log=print,
+                  check_mirror: bool = True) -> dict[str, str]:
+    """Make each catalogue image present; return how each was obtained.
+
+    `check_mirror=False` skips making sure the local mirror has the images present
+    (done once per run; after each page only a removed image needs putting back)."""
     catalogue = catalogue or load()
     client = engine.client
     how: dict[str, str] = {}
@@ -161,6 +165,7 @@ def ensure_images(engine: Engine, catalogue: Catalogue | None = None, log=print)
                     f"building it offline ({image.recipe} {image.argument})".rstrip())
                 BUILDERS[image.recipe](image, log)
                 how[image.ref] = "built offline"
-        if engine.provisioned and how[image.ref] != "pulled" and not _in_mirror(image):
+        if (check_mirror or how[image.ref] != "present") and engine.provisioned \
+                and how[image.ref] != "pulled" and not _in_mirror(image):
             _push_to_mirror(client, image, log)
     return how
