@@ -183,7 +183,16 @@ class PageCollector(pytest.Collector):
         ensure_images(runtime.engine_for(self.run_pass), self.catalogue, log=runtime.say, check_mirror=False)
 
 
-class BlockItem(pytest.Item):
+class DocItem(pytest.Item):
+    """An item whose failures are already worded for authors: file:line, command, diff."""
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, BlockFailed):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+
+class BlockItem(DocItem):
     def __init__(self, *, block: Block, **kw):
         super().__init__(**kw)
         self.block = block
@@ -217,24 +226,16 @@ class BlockItem(pytest.Item):
             raise
         self._record("passed", duration=result.duration, commands=result.commands)
 
-    def repr_failure(self, excinfo):
-        if isinstance(excinfo.value, BlockFailed):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo)
-
     def reportinfo(self):
         return self.parent.page_path, self.block.line - 1, f"{self.parent.name}: {self.block.label}"
 
 
-class PageErrorItem(pytest.Item):
+class PageErrorItem(DocItem):
     """A page that can't be read: it fails as one item, and the other pages still run."""
 
     def __init__(self, *, error: str, line: int, **kw):
         super().__init__(**kw)
         self.error, self.line = error, line
-
-    def setup(self):
-        pass
 
     def runtest(self):
         runtime = self.config.stash[RUNTIME]
@@ -242,14 +243,11 @@ class PageErrorItem(pytest.Item):
                                                   status="failed", reason=self.error, duration=0.0, engine=""))
         raise BlockFailed(self.error)
 
-    def repr_failure(self, excinfo):
-        return str(excinfo.value)
-
     def reportinfo(self):
         return self.parent.page_path, self.line - 1, f"{self.parent.name}: page"
 
 
-class SnippetItem(pytest.Item):
+class SnippetItem(DocItem):
     """A snippet must be well-formed and shared: used on at least two pages (its blocks run there).
 
     The Korean and English versions of one page count as one page."""
@@ -270,11 +268,6 @@ class SnippetItem(pytest.Item):
         if len(pages) < 2:
             raise BlockFailed(f"{snippet.display_path}:1: only {pages[0]} uses this snippet; snippets are "
                               "for commands several pages share, so write it on that page instead")
-
-    def repr_failure(self, excinfo):
-        if isinstance(excinfo.value, BlockFailed):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo)
 
     def reportinfo(self):
         return self.snippet_path, 0, self.name

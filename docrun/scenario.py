@@ -45,8 +45,7 @@ class Options:
 
 @dataclass
 class BlockResult:
-    status: str = "passed"          # passed | failed | illustrative | skipped
-    reason: str = ""
+    """A block that passed: how long it took and how many commands it ran."""
     duration: float = 0.0
     commands: int = 0
 
@@ -57,13 +56,14 @@ def shown(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
-def _where(page: Page, block: Block, step: Step | None = None, console: ConsoleBlock | None = None) -> str:
+def _where(page: Page, block: Block, step: Step | None = None) -> str:
+    """file:line of a block, or of one command in a console block (and its snippet's line)."""
     page_at = f"{shown(page.path)}:{block.line}"
-    if console is None or step is None:
+    if step is None or not isinstance(block, ConsoleBlock):
         return page_at
-    line = console.origin.line_of(step.line)
-    if console.snippet:
-        return f"{page_at} (snippet {console.origin.display}:{line})"
+    line = block.origin.line_of(step.line)
+    if block.snippet:
+        return f"{page_at} (snippet {block.origin.display}:{line})"
     return f"{shown(page.path)}:{line}"
 
 
@@ -165,7 +165,7 @@ class PageRun:
         if session.timed_out:
             self._timed_out(block, cmd, timeout, session.error)
         if session.error:
-            raise BlockFailed(f"{_where(self.page, block, cmd, block)}: $ {cmd.text}\n{session.error}")
+            raise BlockFailed(f"{_where(self.page, block, cmd)}: $ {cmd.text}\n{session.error}")
         self._compare(block, cmd, session.before_prompt, None)
         for step in session.steps:
             self._compare(block, step.step, step.output, step.status)
@@ -173,7 +173,7 @@ class PageRun:
 
     def _timed_out(self, block, cmd, timeout: float, output: str = "") -> None:
         self.aborted = f"the block at line {block.line} timed out"
-        raise BlockFailed(f"{_where(self.page, block, cmd, block)}: timed out after {timeout:.0f}s "
+        raise BlockFailed(f"{_where(self.page, block, cmd)}: timed out after {timeout:.0f}s "
                           f"(the block's limit; raise it with <!-- docrun: timeout N -->)\n"
                           f"$ {cmd.text}\n{output[-2000:]}".rstrip())
 
@@ -185,12 +185,12 @@ class PageRun:
         if self.options.update:
             self.edits.append(Edit.for_output(block.origin, step, matching.updated(step.output, actual)))
             return
-        raise BlockFailed(f"{_where(self.page, block, step, block)}: the output differs from the page\n"
+        raise BlockFailed(f"{_where(self.page, block, step)}: the output differs from the page\n"
                           f"{step.prompt}{step.text}\n{matching.diff(step.output, actual)}")
 
     def _check_status(self, block: ConsoleBlock, step: Step, status: int | None, actual: list[str]) -> None:
         expected = block.exit_status if step.prompt == "$ " else 0
         if status is not None and status != expected:
             shown = "\n".join(actual[-20:])
-            raise BlockFailed(f"{_where(self.page, block, step, block)}: exit status {status}, "
+            raise BlockFailed(f"{_where(self.page, block, step)}: exit status {status}, "
                               f"expected {expected}\n{step.prompt}{step.text}\n{shown}")
