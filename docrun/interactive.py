@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pexpect
 
+from docmodel.transcript import Step
+
 from .matching import clean
-from .transcript import Step
 
 FIRST_PROMPT = re.compile(r"(\S+@\S+:\S*[#$]|/\S* #) ")
 MARK = "[docrun:{}]# "
@@ -41,14 +41,14 @@ class SessionResult:
     error: str = ""
 
 
-def run_session(command: str, steps: list[Step] | None, cwd: Path, env: dict[str, str],
-                timeout: float) -> SessionResult:
+def run_session(argv: list[str], env: dict[str, str], steps: list[Step] | None, timeout: float) -> SessionResult:
+    """Run `argv` (the machine's way of running the command) in a terminal and type the steps."""
     deadline = time.monotonic() + timeout
 
     def left() -> float:
         return max(0.1, deadline - time.monotonic())
 
-    child = pexpect.spawn("bash", ["-c", command], cwd=str(cwd), env=env, encoding="utf-8",
+    child = pexpect.spawn(argv[0], argv[1:], env=env, encoding="utf-8",
                           codec_errors="replace", dimensions=(40, 200), timeout=left())
     result = SessionResult(before_prompt=[])
     try:

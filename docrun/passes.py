@@ -1,47 +1,53 @@
-"""Which engines and builders each page runs with.
+"""Which pages run where: the passes, and the plan of page runs.
 
 Every page runs once on the engine the tests found or provisioned, with its default
 builder. When that engine is older than Docker Engine 23.0 (Debian 12 ships 20.10),
-two more passes show the examples hold everywhere readers are:
+two more passes show the examples hold where readers are:
 
 - the pages that build images run again with the classic builder (DOCKER_BUILDKIT=0),
-  which such an engine still has as its own;
-- every page runs again on a current engine (provision/current_engine.py), when this
-  machine can start one.
+  which such an engine still has as its own (pages that need BuildKit say so and skip it);
+- every page runs again on a current engine in a container (provision/machines.py),
+  when this machine can start one.
 
 On a current engine (Docker Desktop, GitHub's runners) the first pass is all there is.
+
+A page whose blocks act on objects it did not create (declared `isolated`) runs, in
+each pass, on a fresh engine of its own. Pages with the same scenario (a page and its
+translation) run once per pass: the first in order leads, the others follow, reusing
+its outcomes.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .directives import WAITS
-from .page import ActionBlock, ConsoleBlock, Page, command_words
+from docmodel.page import Page
 
 CURRENT_MAJOR = 23   # BuildKit became the default builder with Docker Engine 23.0
 
 
 @dataclass(frozen=True)
 class Pass:
-    suffix: str        # appended to the page's name in test ids
-    engine: str        # "host" (found or provisioned) | "current" (started beside it)
-    builder: str       # "default" (the engine's own) | "classic" (DOCKER_BUILDKIT=0)
+    name: str          # "" for the first pass, else what makes it different
+    engine: str        # "host" (found or provisioned) | "current" (an engine in a container)
+    classic: bool      # the classic builder (DOCKER_BUILDKIT=0)
+
+    @property
+    def suffix(self) -> str:
+        return f" ({self.name})" if self.name else ""
 
 
-DEFAULT = Pass("", "host", "default")
-CLASSIC_ONLY = Pass("", "host", "classic")
-CLASSIC = Pass(" (classic builder)", "host", "classic")
-CURRENT = Pass(" (current engine)", "current", "default")
+FIRST = Pass("", "host", False)
+FIRST_CLASSIC = Pass("", "host", True)          # --docker-builder classic: every page, classic only
+CLASSIC = Pass("classic builder", "host", True)
+CURRENT = Pass("current engine", "current", False)
 
 
-def builds_images(page: Page) -> bool:
-    """Whether a page runs `docker build`, so its outputs could depend on the builder."""
-    return any(words[:2] == ["docker", "build"] or words[:3] in (["docker", "image", "build"],
-                                                                 ["docker", "buildx", "build"])
-               for block in page.blocks if isinstance(block, ConsoleBlock)
-               for cmd in block.commands for words in command_words(cmd.text))
+@dataclass(frozen=True)
+class Outlook:
+    """What collection knows of the engine before anything runs."""
+    old: bool                # older than CURRENT_MAJOR (or about to be provisioned: Debian's 20.10)
+    can_start_current: bool  # this run may start a current engine in a container
 
 
 def is_old(version: str | None) -> bool:
@@ -49,36 +55,44 @@ def is_old(version: str | None) -> bool:
     return major.isdigit() and int(major) < CURRENT_MAJOR
 
 
-def first_pass(builder_option: str) -> Pass:
-    return CLASSIC_ONLY if builder_option == "classic" else DEFAULT
+@dataclass
+class PlannedRun:
+    page: Page
+    run_pass: Pass
+    leader: PlannedRun | None = None     # the run whose outcomes this one reuses
+    followers: list[PlannedRun] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.page.display + self.run_pass.suffix
 
 
-def extra_passes(page: Page, builder_option: str, current_option: str, old_engine: bool,
-                 can_start_current: bool) -> list[Pass]:
-    passes = []
-    if builder_option == "auto" and old_engine and builds_images(page):
+def passes_for(page: Page, builder: str, current: str, outlook: Outlook) -> list[Pass]:
+    first = FIRST_CLASSIC if builder == "classic" else FIRST
+    passes = [first]
+    if builder == "auto" and outlook.old and page.builds_images and not page.buildkit_only:
         passes.append(CLASSIC)
-    if current_option == "on" or (current_option == "auto" and old_engine and can_start_current):
+    if current == "on" or (current == "auto" and outlook.old and outlook.can_start_current):
         passes.append(CURRENT)
     return passes
 
 
-PUBLISH = re.compile(r"(?:^|\s)(?:-p|--publish)[= ]?(?:[\d.]+:)?(\d+):\d+")
-LOCAL_URL = re.compile(r"(?:localhost|127\.0\.0\.1):(\d+)")
-
-
-def published_ports(pages: list[Page]) -> list[int]:
-    """The host ports pages publish or wait for: a current engine started beside the
-    provisioned one must forward them, so the page reaches its containers as usual."""
-    ports = set()
+def plan(pages: list[Page], builder: str, current: str, outlook: Outlook) -> list[PlannedRun]:
+    """Page runs in order: the first pass for every page, then the classic builder's, then the
+    current engine's (started once, for the last pass). Equal scenarios share one run per pass."""
+    by_pass: dict[Pass, list[PlannedRun]] = {}
     for page in pages:
-        for block in page.blocks:
-            if isinstance(block, ConsoleBlock):
-                for cmd in block.commands:
-                    ports.update(int(p) for p in PUBLISH.findall(cmd.text))
-            elif isinstance(block, ActionBlock) and block.directive.name in WAITS:
-                d = block.directive
-                if d.name == "wait-port":
-                    ports.add(int(d.args[0]))
-                ports.update(int(p) for p in LOCAL_URL.findall(" ".join(d.args)))
-    return sorted(p for p in ports if p != 2375)
+        for p in passes_for(page, builder, current, outlook):
+            by_pass.setdefault(p, []).append(PlannedRun(page, p))
+    ordered: list[PlannedRun] = []
+    for p in sorted(by_pass, key=lambda p: (p.engine == "current", p.classic and p.name != "")):
+        leaders: dict[str, PlannedRun] = {}
+        for run in by_pass[p]:
+            key = run.page.scenario_key
+            if key in leaders:
+                run.leader = leaders[key]
+                leaders[key].followers.append(run)
+            else:
+                leaders[key] = run
+            ordered.append(run)
+    return ordered

@@ -1,34 +1,41 @@
-"""pytest plugin: every page of the docs is a scenario, every block a test item.
+"""pytest glue: every page of the docs is a scenario, every block a test item.
 
     pytest tests                         # the docs of this repository (tests/examples.docrun)
     pytest tests --docs-dir PATH         # any folder of Markdown, with the same reports
     pytest tests/examples.docrun --update   # rewrite expected outputs from a real run
+    pytest tests/examples.docrun --changed  # only pages that could give a different result
 
-A `*.docrun` file in the test tree says where the docs and snippets are. Each
-page becomes a collector whose setup starts the page (shell, working directory,
-engine snapshot) and whose teardown removes what the page created; pytest runs
-that teardown after the page's last block, on failure, and on Ctrl-C.
+A `*.docrun` file in the test tree says where the docs and snippets are. Each page
+run (a page in one pass) is a collector whose setup starts the page and whose
+teardown removes what it created; pytest runs that teardown after the page's last
+block, on failure, and on Ctrl-C. Reading pages is docmodel's job, planning the
+passes passes.py's, running blocks scenario.py's and evaluators.py's; this module
+only connects them to pytest.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 import yaml
 
-from macros.snippets import SUFFIX, SnippetStore
-from macros.syntax import MacroError
+from docmodel.errors import SourceError, SourceErrors
+from docmodel.page import Page, find_pages, read_page
+from docmodel.snippets import SUFFIX, SnippetStore
 from provision.catalogue import load as load_catalogue
 
-from . import image_refs, passes, report, update
-from .page import Block, ConsoleBlock, NotRunBlock, Page, PageError, find_pages, read_page
-from .passes import Pass
-from .runtime import RUNTIME, Runtime
-from .scenario import BlockFailed, BlockNotRun, PageRun
+from . import images_check, passes, probe, report, update
+from .engines import Engines
+from .outcomes import Failed, Outcome
+from .passes import PlannedRun
+from .results import CACHE_KEY, Results, cache_entry, cached_outcomes, changed_key
+from .scenario import Options, PageRun
+
+ENGINES = pytest.StashKey[Engines]()
+RESULTS = pytest.StashKey[Results]()
 
 
 def pytest_addoption(parser):
@@ -38,18 +45,32 @@ def pytest_addoption(parser):
     group.addoption("--snippets-dir", help="snippets folder (default: from the .docrun file)")
     group.addoption("--update", action="store_true",
                     help="rewrite expected outputs in pages and snippets from this run, keeping wildcards")
+    group.addoption("--changed", action="store_true",
+                    help="run only the pages that could give a different result since they last passed "
+                         "(their text, snippets, images, engine or builder changed); report the others as passed")
     group.addoption("--block-timeout", type=float, default=120.0,
                     help="seconds a block may take unless its page says <!-- docrun: timeout N --> (120)")
     group.addoption("--report-dir", default="reports", help="where blocks.json goes (reports)")
     group.addoption("--docker-builder", choices=("auto", "default", "classic"), default="auto",
                     help="default: the engine's own builder; classic: DOCKER_BUILDKIT=0 for every page; "
-                         "auto (the default): the engine's builder, plus a second pass of the pages that "
-                         "build images with the classic builder on engines older than 23.0, which still "
-                         "have it as their own")
+                         "auto (the default): also a pass of the pages that build images with the classic "
+                         "builder on engines older than 23.0, which still have it as their own")
     group.addoption("--current-engine", choices=("auto", "on", "off"), default="auto",
-                    help="run every page again on a current Docker Engine started beside the provisioned "
-                         "one: auto (the default) when the engine here is older than 23.0 and was "
-                         "provisioned by the tests")
+                    help="run every page again on a current Docker Engine started in a container: auto (the "
+                         "default) when the engine here is older than 23.0 and was provisioned by the tests")
+
+
+def say(config: pytest.Config, line: str) -> None:
+    """Progress for the person watching, past pytest's output capture."""
+    tr = config.pluginmanager.get_plugin("terminalreporter")
+    capman = config.pluginmanager.get_plugin("capturemanager")
+    if tr is None:
+        return
+    if capman is None:
+        tr.write_line(line)
+        return
+    with capman.global_and_fixture_disabled():
+        tr.write_line(line)
 
 
 def _sigterm(signum, frame):
@@ -57,7 +78,8 @@ def _sigterm(signum, frame):
 
 
 def pytest_configure(config):
-    config.stash[RUNTIME] = Runtime(config)
+    config.stash[ENGINES] = Engines(log=lambda line: say(config, line))
+    config.stash[RESULTS] = Results()
     try:
         signal.signal(signal.SIGTERM, _sigterm)   # CI cancellation: clean up like on Ctrl-C
     except ValueError:
@@ -66,17 +88,16 @@ def pytest_configure(config):
 
 def pytest_collect_file(file_path: Path, parent):
     if file_path.suffix == ".docrun":
-        return ExamplesFile.from_parent(parent, path=file_path)
+        return DocsFile.from_parent(parent, path=file_path)
     return None
 
 
 # -- collection -----------------------------------------------------------------------
 
-class ExamplesFile(pytest.File):
+class DocsFile(pytest.File):
     """tests/examples.docrun: `docs_dir:` and `snippets_dir:`, relative to the file."""
 
     def folders(self) -> tuple[Path, Path | None]:
-        """The docs folder and the snippets folder: the options', else the file's."""
         conf = yaml.safe_load(self.path.read_text()) or {}
         opt = self.config.getoption
         here = self.path.parent
@@ -88,163 +109,194 @@ class ExamplesFile(pytest.File):
         else:
             snippets_dir = (here / conf.get("snippets_dir", "../snippets")).resolve()
         if not docs_dir.is_dir():
-            raise pytest.UsageError(f"--docs-dir {docs_dir}: no such folder")
+            raise pytest.UsageError(f"--docs-dir {docs_dir}: no such directory")
         return docs_dir, snippets_dir
 
     def collect(self):
         opt = self.config.getoption
         docs_dir, snippets_dir = self.folders()
-        runtime = self.config.stash[RUNTIME]
-        runtime.docs_dir = str(docs_dir)
+        self.config.stash[RESULTS].docs_dir = str(docs_dir)
         store = SnippetStore(snippets_dir, display_root=Path(self.config.rootpath)) if snippets_dir else None
         catalogue = load_catalogue()
-        used: dict[str, set[str]] = {}   # snippet -> the pages using it, without the language folder
-        collected = []
+        pages: list[Page] = []
+        used: dict[str, set[str]] = {}   # snippet -> the pages using it, without the language directory
         for path in find_pages(docs_dir):
             name = path.relative_to(docs_dir).as_posix()
             try:
-                page, error = read_page(path, docs_dir, store), None
-                image_refs.check(page, catalogue)
-                for snippet in page.snippets:
-                    used.setdefault(snippet, set()).add(name.split("/", 1)[-1])
-            except (PageError, MacroError) as err:
-                page, error = None, err
-            collected.append((name, path, page, error))
-        runtime.ports = passes.published_ports([page for _, _, page, _ in collected if page])
-        old, can_start = _engine_outlook()
-        first = passes.first_pass(opt("docker_builder"))
-        later: dict[Pass, list] = {}
-        for name, path, page, error in collected:
-            common = dict(path_=path, docs_dir=docs_dir, page=page, error=error, catalogue=catalogue)
-            yield PageCollector.from_parent(self, name=name, run_pass=first, **common)
-            for extra in passes.extra_passes(page, opt("docker_builder"), opt("current_engine"), old, can_start) \
-                    if page else []:
-                later.setdefault(extra, []).append((name, common))
-        for extra in (passes.CLASSIC, passes.CURRENT):   # after the first pass: the current engine starts
-            for name, common in later.get(extra, []):    # once, and last, as it holds the docs' ports
-                yield PageCollector.from_parent(self, name=name + extra.suffix, run_pass=extra, **common)
+                page = read_page(path, docs_dir, store)
+                images_check.check(page, catalogue)
+            except SourceError as err:
+                yield PageErrors.from_parent(self, name=name, path_=path, error=err)
+                continue
+            pages.append(page)
+            for snippet in page.snippets:
+                used.setdefault(snippet, set()).add(name.split("/", 1)[-1])
+        outlook = probe.outlook()
+        for run in passes.plan(pages, opt("docker_builder"), opt("current_engine"), outlook):
+            yield PageCollector.from_parent(self, name=run.name, run=run, catalogue=catalogue)
         if snippets_dir and snippets_dir.is_dir():
             for path in sorted(snippets_dir.glob(f"*{SUFFIX}")):
-                yield SnippetItem.from_parent(self, name=f"snippet:{path.stem}", path_=path, store=store,
-                                              used=used)
-
-
-def _engine_outlook() -> tuple[bool, bool]:
-    """(the engine here is older than 23.0, this run may start a current engine beside it).
-
-    Decided when collecting, from a quick look: no engine yet on a machine where the tests
-    provision one means Debian's 20.10 is coming, and the tests own it."""
-    from provision.engine import can_provision, connect, uses_local_mirror
-    client = connect(timeout=5)
-    if client is None:
-        provisionable = can_provision()[0]
-        return provisionable, provisionable
-    return passes.is_old(client.version().get("Version")), uses_local_mirror(client)
+                yield SnippetItem.from_parent(self, name=f"snippet:{path.stem}", path_=path, store=store, used=used)
 
 
 class PageCollector(pytest.Collector):
-    """One page as a scenario; its setup starts the page, its teardown cleans up after it."""
+    """One page in one pass; its setup starts the page (or finds the outcomes it reuses)."""
 
-    def __init__(self, *, path_: Path, docs_dir: Path, page: Page | None, error: Exception | None,
-                 run_pass: Pass, catalogue, **kw):
+    def __init__(self, *, run: PlannedRun, catalogue, **kw):
         super().__init__(**kw)
-        self.page_path, self.page, self.error, self.run_pass = path_, page, error, run_pass
-        self.page_name = path_.relative_to(docs_dir).as_posix()
-        self.catalogue = catalogue
-        self.run: PageRun | None = None
+        self.run, self.catalogue = run, catalogue
+        self.page_run: PageRun | None = None
+        self.release = lambda: None
+        self.reused: dict[int, tuple[Outcome, str]] | None = None
+        self.shared_with = ""
+        self.cache_key = ""
+        self.engine_label = self.builder = ""
+
+    @property
+    def page(self) -> Page:
+        return self.run.page
 
     def collect(self):
-        if self.error is not None:
-            yield PageErrorItem.from_parent(self, name="page", error=str(self.error),
-                                            line=getattr(self.error, "line", 1))
-            return
-        for block in self.page.blocks:
-            yield BlockItem.from_parent(self, name=block.label, block=block)
+        for index, block in enumerate(self.page.blocks):
+            yield BlockItem.from_parent(self, name=block.label, index=index)
 
     def setup(self):
-        if self.page is None:
-            return  # unreadable page: its one item fails without an engine
-        runtime = self.config.stash[RUNTIME]
-        engine = runtime.engine_for(self.run_pass)
-        self.run = PageRun(self.page, engine.client, runtime.options(self.run_pass)).start()
+        engines, results = self.config.stash[ENGINES], self.config.stash[RESULTS]
+        run = self.run
+        self.builder = engines.builder(run.run_pass)
+        leader = run.leader
+        if leader is not None and (done := results.complete(id(leader), len(self.page.blocks))):
+            self.reused, self.shared_with = done, leader.page.display
+            self.engine_label = next((r.engine for r in results.records
+                                      if r.page == leader.page.display and r.engine), "")
+            return
+        self._from_cache(engines)
+        if self.reused is not None:
+            return
+        machine, self.release = engines.machine_for(run.run_pass, isolated=self.page.isolated is not None)
+        engines.note(machine, self.builder)
+        self.engine_label = machine.label
+        options = Options(timeout=self.config.getoption("block_timeout"), update=self.config.getoption("update"),
+                          classic=run.run_pass.classic,
+                          on_wait=lambda: say(self.config, "docrun: another run is using this engine; waiting"))
+        try:
+            self.page_run = PageRun(self.page, machine, options, engines.workroot).start()
+        except BaseException:
+            self.release()
+            raise
+
+    def _from_cache(self, engines: Engines) -> None:
+        """Work out the page run's --changed key; with --changed, reuse what passed under it."""
+        cache = getattr(self.config, "cache", None)
+        if cache is None:
+            return
+        self.cache_key = changed_key(self.run, engines, self.catalogue, self.builder)
+        entry = (cache.get(CACHE_KEY, {}) or {}).get(self.cache_key) if self.config.getoption("changed") else None
+        if entry and (outcomes := cached_outcomes(entry, self.page.blocks)):
+            self.reused = dict(enumerate(outcomes))
+            self.shared_with = "an earlier run (--changed: nothing changed)"
+            self.engine_label = entry.get("engine", "")
+
+    def outcome(self, index: int) -> tuple[Outcome, str]:
+        if self.reused is not None:
+            return self.reused[index]
+        return self.page_run.run(index), report.now()
 
     def teardown(self):
-        if self.run is None:
+        engines, results = self.config.stash[ENGINES], self.config.stash[RESULTS]
+        page_run, self.page_run = self.page_run, None
+        try:
+            if page_run is not None:
+                removed = page_run.finish()
+                if removed.errors:
+                    say(self.config, f"docrun: cleanup of {self.name} could not remove: {'; '.join(removed.errors)}")
+                elif removed and self.config.get_verbosity() > 0:
+                    say(self.config, f"    cleaned up after {self.name}: {removed.summary()}")
+                if not self.page.isolated:
+                    from provision.images import ensure_images  # a page may have removed a catalogue image
+                    ensure_images(page_run.machine.engine, self.catalogue, log=engines.log, check_mirror=False)
+                self._remember(results)
+        finally:
+            self.release()
+            self.release = lambda: None
+
+    def _remember(self, results: Results) -> None:
+        """Keep the key of a page run that passed, for a later --changed."""
+        if not self.cache_key:
             return
-        runtime = self.config.stash[RUNTIME]
-        run, self.run = self.run, None
-        removed = run.finish()
-        runtime.edits.extend(run.edits)
-        if removed.errors:
-            runtime.say(f"docrun: cleanup of {self.name} could not remove: {'; '.join(removed.errors)}")
-        elif removed and self.config.get_verbosity() > 0:
-            runtime.say(f"    cleaned up after {self.name}: {removed.summary()}")
-        from provision.images import ensure_images  # a page may have removed a catalogue image
-        ensure_images(runtime.engine_for(self.run_pass), self.catalogue, log=runtime.say, check_mirror=False)
+        done = results.complete(id(self.run), len(self.page.blocks))
+        entry = cache_entry([done[i] for i in sorted(done)]) if done else None
+        if entry:
+            entry["engine"] = self.engine_label
+            saved = self.config.cache.get(CACHE_KEY, {}) or {}
+            saved[self.cache_key] = entry
+            self.config.cache.set(CACHE_KEY, saved)
 
 
 class DocItem(pytest.Item):
     """An item whose failures are already worded for authors: file:line, command, diff."""
 
     def repr_failure(self, excinfo):
-        if isinstance(excinfo.value, BlockFailed):
+        if isinstance(excinfo.value, AuthoredFailure):
             return str(excinfo.value)
         return super().repr_failure(excinfo)
 
 
-class BlockItem(DocItem):
-    def __init__(self, *, block: Block, **kw):
-        super().__init__(**kw)
-        self.block = block
+class AuthoredFailure(Exception):
+    """A failure whose message names file:line and says what went wrong."""
 
-    def _record(self, status: str, reason: str = "", duration: float = 0.0, commands: int = 0) -> None:
-        page: PageCollector = self.parent
-        runtime = self.config.stash[RUNTIME]
-        source = ""
-        if isinstance(self.block, ConsoleBlock) and self.block.snippet:
-            source = self.block.origin.display
-        record = report.BlockRecord(
-            page=page.page_name, line=self.block.line, kind=self.block.kind, status=status, reason=reason,
-            duration=round(duration, 3), engine=runtime.engine_label(page.run_pass), source=source,
-            commands=commands, builder=runtime.builder_name(page.run_pass))
-        runtime.records.append(record)
-        self.user_properties.extend((k, v) for k, v in asdict(record).items() if k != "commands")
+
+class BlockItem(DocItem):
+    def __init__(self, *, index: int, **kw):
+        super().__init__(**kw)
+        self.index = index
 
     def runtest(self):
-        page: PageCollector = self.parent
+        collector: PageCollector = self.parent
+        page, block = collector.page, collector.page.blocks[self.index]
+        results = self.config.stash[RESULTS]
         try:
-            result = page.run.run_block(self.block)
-        except BlockNotRun as why:
-            kind = self.block.kind if isinstance(self.block, NotRunBlock) else "skipped"
-            self._record("illustrative" if kind == "illustrative" else "skipped", str(why))
-            pytest.skip(str(why))
-        except BlockFailed as err:
-            self._record("failed", str(err).split("\n")[0])
+            outcome, ran_at = collector.outcome(self.index)
+        except BaseException as err:             # Ctrl-C, or a fault in the runner: still in the report
+            results.add(page, self.index, Failed(what=f"{type(err).__name__}: {err}".rstrip(": ")),
+                        engine=collector.engine_label, builder=collector.builder, ran_at=report.now(),
+                        run_key=id(collector.run))
             raise
-        except BaseException as err:
-            self._record("failed", f"{type(err).__name__}: {err}")
-            raise
-        self._record("passed", duration=result.duration, commands=result.commands)
+        record = results.add(page, self.index, outcome, engine=collector.engine_label, builder=collector.builder,
+                             ran_at=ran_at, run_key=id(collector.run), shared_with=collector.shared_with)
+        self.user_properties.extend((k, v) for k, v in vars(record).items() if k != "commands")
+        if isinstance(outcome, Failed):
+            raise AuthoredFailure(outcome.message(page, block))
+        if outcome.status in ("illustrative", "skipped", "not run"):
+            pytest.skip(record.reason)
 
     def reportinfo(self):
-        return self.parent.page_path, self.block.line - 1, f"{self.parent.name}: {self.block.label}"
+        block = self.parent.page.blocks[self.index]
+        return self.parent.page.path, block.line - 1, f"{self.parent.name}: {block.label}"
+
+
+class PageErrors(pytest.Collector):
+    """A page that can't be read: one failing item naming every problem found, each at its file:line."""
+
+    def __init__(self, *, path_: Path, error: SourceError, **kw):
+        super().__init__(**kw)
+        self.page_path, self.error = path_, error
+
+    def collect(self):
+        yield PageErrorItem.from_parent(self, name="page")
 
 
 class PageErrorItem(DocItem):
-    """A page that can't be read: it fails as one item, and the other pages still run."""
-
-    def __init__(self, *, error: str, line: int, **kw):
-        super().__init__(**kw)
-        self.error, self.line = error, line
-
     def runtest(self):
-        runtime = self.config.stash[RUNTIME]
-        runtime.records.append(report.BlockRecord(page=self.parent.page_name, line=self.line, kind="page",
-                                                  status="failed", reason=self.error, duration=0.0, engine=""))
-        raise BlockFailed(self.error)
+        err = self.parent.error
+        errors = err.errors if isinstance(err, SourceErrors) else [err]
+        results = self.config.stash[RESULTS]
+        for e in errors:
+            results.add_error(self.parent.name, e.line, e.message)
+        raise AuthoredFailure(str(err))
 
     def reportinfo(self):
-        return self.parent.page_path, self.line - 1, f"{self.parent.name}: page"
+        return self.parent.page_path, self.parent.error.line - 1, f"{self.parent.name}: page"
 
 
 class SnippetItem(DocItem):
@@ -259,15 +311,15 @@ class SnippetItem(DocItem):
     def runtest(self):
         try:
             snippet = self.store.parse_file(self.snippet_path)
-        except MacroError as err:
-            raise BlockFailed(str(err)) from None
+        except SourceError as err:
+            raise AuthoredFailure(str(err)) from None
         pages = sorted(self.used.get(snippet.name, ()))
         if not pages:
-            raise BlockFailed(f"{snippet.display_path}:1: no page uses this snippet "
-                              f'(embed it with {{@ snippet("{snippet.name}") @}}, or delete it)')
+            raise AuthoredFailure(f"{snippet.display_path}:1: no page uses this snippet "
+                                  f'(embed it with {{@ snippet("{snippet.name}") @}}, or delete it)')
         if len(pages) < 2:
-            raise BlockFailed(f"{snippet.display_path}:1: only {pages[0]} uses this snippet; snippets are "
-                              "for commands several pages share, so write it on that page instead")
+            raise AuthoredFailure(f"{snippet.display_path}:1: only {pages[0]} uses this snippet; snippets are "
+                                  "for commands several pages share, so write it on that page instead")
 
     def reportinfo(self):
         return self.snippet_path, 0, self.name
@@ -277,46 +329,50 @@ class SnippetItem(DocItem):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """Stop the current engine right after its last page: it holds the ports the docs use."""
+    """Stop the current engine right after its last page."""
     result = yield
     page = item.parent
-    if isinstance(page, PageCollector) and page.run_pass.engine == "current":
+    if isinstance(page, PageCollector) and page.run.run_pass.engine == "current":
         following = getattr(nextitem, "parent", None)
-        if not (isinstance(following, PageCollector) and following.run_pass.engine == "current"):
-            item.config.stash[RUNTIME].stop_current_engine()
+        if not (isinstance(following, PageCollector) and following.run.run_pass.engine == "current"):
+            item.config.stash[ENGINES].stop_current()
     return result
 
 
 @pytest.hookimpl(trylast=True)  # after pytest's own, which tears down pages left open by Ctrl-C
 def pytest_sessionfinish(session, exitstatus):
-    runtime = session.config.stash.get(RUNTIME, None)
-    if runtime is None:
+    config = session.config
+    engines, results = config.stash.get(ENGINES, None), config.stash.get(RESULTS, None)
+    if engines is None or results is None:
         return
-    runtime.stop_current_engine()
-    if not runtime.records:
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)   # a second Ctrl-C must not stop the cleanup
+    try:
+        engines.close()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if not results.records:
         return
-    path = Path(session.config.rootpath) / session.config.getoption("report_dir") / "blocks.json"
-    runtime.report = report.write(path, runtime.records, runtime.engine_info, runtime.started, runtime.docs_dir,
-                                  list(runtime.engines.values()))
-    runtime.report_path = path
-    if runtime.edits:
-        runtime.changed, runtime.conflicts = update.apply(runtime.edits)
+    path = Path(config.rootpath) / config.getoption("report_dir") / "blocks.json"
+    results.report = report.write(path, results.records, list(engines.used.values()), results.started,
+                                  results.docs_dir)
+    results.report_path = path
+    if results.edits:
+        results.changed, results.conflicts = update.apply(results.edits)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    runtime = config.stash.get(RUNTIME, None)
-    rep = runtime.report if runtime else None
+    results = config.stash.get(RESULTS, None)
+    rep = results.report if results else None
     if not rep:
         return
-    s = rep["summary"]
     tr = terminalreporter
     tr.section("docs examples")
-    tr.write_line(f"{s['pages']} pages, {s['blocks']} blocks: {s['run']} run, {s['passed']} passed, "
-                  f"{s['failed']} failed, {s['illustrative']} illustrative, {s['skipped']} skipped")
-    for engine in rep["engines"]:
-        tr.write_line(f"engine: {engine['label']} ({engine['builder']})")
-    tr.write_line(f"report: {os.path.relpath(runtime.report_path)}")
-    for name in runtime.changed:
+    tr.write_line(report.summary_line(rep.get("summary", {})))
+    for engine in rep.get("engines", []):
+        builders = ", ".join(engine.get("builders", [])) or "no build"
+        tr.write_line(f"engine: {engine.get('label', '?')} ({builders})")
+    tr.write_line(f"report: {os.path.relpath(results.report_path)}")
+    for name in results.changed:
         tr.write_line(f"updated: {name}")
-    for line in runtime.conflicts:
+    for line in results.conflicts:
         tr.write_line(f"update conflict: {line}", yellow=True)

@@ -1,61 +1,76 @@
 """The machine-readable report: reports/blocks.json (JUnit XML comes from pytest's --junitxml).
 
-Every block is listed with its page, line, kind, status, reason, duration and the
-engine it ran on. Per page, `last_passed` records when and on which engine all its
-examples last passed; it is carried over from the previous report when a page
-fails, so the site can say "last passed on ..." truthfully.
+Every block is listed with its page, line, kind, status, reason, duration, the engine
+and builder it ran with, and when it ran. Per page, `last_passed` records when and on
+which engines (with which builders) all its examples last passed; it is carried over
+from the previous report when a page fails, so the site can say "last passed on ..."
+truthfully.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-SCHEMA = 1
+from kbutil.files import write_atomically
+
+SCHEMA = 2
+STATUSES = ("passed", "failed", "illustrative", "skipped", "not run")
 
 
 @dataclass
 class BlockRecord:
     page: str            # relative to the docs folder, e.g. ko/containers.md
     line: int
-    kind: str            # console | file | setup | wait-http | ... | illustrative | skip
-    status: str          # passed | failed | illustrative | skipped
+    kind: str            # console | file | setup | wait-http | ... | illustrative | skip | page
+    status: str          # one of STATUSES
     reason: str
     duration: float
     engine: str
+    builder: str = ""    # BuildKit | classic builder
     source: str = ""     # snippets/<name>.console when the block's text lives there
     commands: int = 0
-    builder: str = ""    # BuildKit | classic builder: pages that build images run with each
+    ran_at: str = ""     # when the block ran (an unchanged page re-used with --changed: when it really ran)
+    shared_with: str = ""  # the page whose run this block's outcome comes from, if not its own
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def summarize(blocks: list[BlockRecord]) -> dict:
     status = Counter(b.status for b in blocks)
+    unreadable = sum(1 for b in blocks if b.kind == "page")      # a page that could not be read: nothing ran
     return {
         "pages": len({b.page for b in blocks}),
         "blocks": len(blocks),
-        "run": status["passed"] + status["failed"],
+        "run": status["passed"] + status["failed"] - unreadable,
         "passed": status["passed"],
         "failed": status["failed"],
         "illustrative": status["illustrative"],
         "skipped": status["skipped"],
+        "not_run": status["not run"],
     }
 
 
-def page_states(blocks: list[BlockRecord], previous: dict | None, finished: str, engine: str) -> dict:
+def summary_line(summary: dict) -> str:
+    s = {k: summary.get(k, 0) for k in ("pages", "blocks", "run", "passed", "failed", "illustrative", "skipped",
+                                         "not_run")}
+    line = (f"{s['pages']} pages, {s['blocks']} blocks: {s['run']} run, {s['passed']} passed, {s['failed']} failed, "
+            f"{s['illustrative']} illustrative, {s['skipped']} skipped")
+    return line + (f", {s['not_run']} not run" if s["not_run"] else "")
+
+
+def page_states(blocks: list[BlockRecord], previous: dict | None) -> dict:
     """Per page: passed or failed, how many blocks, and when and where it last passed
     (each engine with the builders it ran; carried over from `previous` when it fails)."""
     pages: dict[str, dict] = {}
     for b in blocks:
-        p = pages.setdefault(b.page, {"status": "passed", "lines": set(), "executed": set(), "engines": {}})
+        p = pages.setdefault(b.page, {"status": "passed", "lines": set(), "executed": set(), "engines": {},
+                                      "times": []})
         p["lines"].add(b.line)
         if b.status in ("passed", "failed") and b.kind != "file":
             p["executed"].add(b.line)
@@ -63,45 +78,42 @@ def page_states(blocks: list[BlockRecord], previous: dict | None, finished: str,
             builders = p["engines"].setdefault(b.engine, [])
             if b.builder and b.builder not in builders:
                 builders.append(b.builder)
-        if b.status == "failed" or (b.status == "skipped" and b.reason.startswith("not run:")):
+        if b.ran_at:
+            p["times"].append(b.ran_at)
+        if b.status in ("failed", "not run"):
             p["status"] = "failed"
     old = (previous or {}).get("pages", {})
     states = {}
     for name, p in pages.items():
         state = {"status": p["status"], "blocks": len(p["lines"]), "executed": len(p["executed"])}
-        if p["status"] == "passed":
-            state["last_passed"] = {"time": finished, "engine": engine, "engines": [
-                {"engine": label, "builders": builders} for label, builders in p["engines"].items()]}
+        if p["status"] == "passed" and p["executed"]:
+            engines = [{"engine": label, "builders": builders} for label, builders in p["engines"].items()]
+            state["last_passed"] = {"time": max(p["times"]) if p["times"] else now(),
+                                    "engine": engines[0]["engine"] if engines else "", "engines": engines}
         elif old.get(name, {}).get("last_passed"):
             state["last_passed"] = old[name]["last_passed"]
         states[name] = state
     return states
 
 
-def write(path: Path, blocks: list[BlockRecord], engine: dict, started: str, docs_dir: str,
-          engines: list[dict] | None = None) -> dict:
-    previous = None
-    if path.exists():
-        try:
-            previous = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError:
-            previous = None
-    finished = now()
+def read(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write(path: Path, blocks: list[BlockRecord], engines: list[dict], started: str, docs_dir: str) -> dict:
     report = {
         "schema": SCHEMA,
         "started": started,
-        "finished": finished,
+        "finished": now(),
         "docs_dir": docs_dir,
-        "engine": engine,
-        "engines": engines or [engine],
+        "engine": engines[0] if engines else {},
+        "engines": engines,
         "summary": summarize(blocks),
-        "pages": page_states(blocks, previous, finished, engine.get("label", "")),
+        "pages": page_states(blocks, read(path)),
         "blocks": [asdict(b) for b in blocks],
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".blocks.")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(report, f, ensure_ascii=False, indent=1)
-        f.write("\n")
-    os.replace(tmp, path)
+    write_atomically(path, json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     return report

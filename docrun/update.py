@@ -1,21 +1,23 @@
 """Update mode: rewrite expected outputs in pages and snippets from a real run.
 
-Each mismatching command gives an Edit: replace the lines of its expected output
-in the file they come from (a page, or a snippet shared by several pages). Edits
-are applied when the run ends, bottom-up per file, each file written atomically.
-Two different edits of the same lines (one snippet, two pages that disagree) keep
-the first and report the second.
+A command whose output differed gives an Update in its block's outcome; for each page
+that holds the block (a page and its translation share one run), `edits_for` turns it
+into an Edit of that page's own lines (or of the snippet the block comes from). Edits
+are applied when the run ends, bottom-up per file, each file written atomically. Two
+different edits of the same lines (one snippet, two pages that disagree) keep the
+first and report the second.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .transcript import Step
+from docmodel.page import ConsoleBlock
+from kbutil.files import write_atomically
+
+from .outcomes import Outcome, Passed
 
 
 @dataclass(frozen=True)
@@ -27,10 +29,19 @@ class Edit:
     lines: tuple[str, ...]  # new lines, without the block's indentation
     indent: str
 
-    @classmethod
-    def for_output(cls, origin, step: Step, new_output: list[str]) -> "Edit":
-        return cls(origin.path, origin.display, origin.line_of(step.output_line), len(step.output),
-                   tuple(new_output), origin.indent)
+
+def edits_for(block, outcome: Outcome) -> list[Edit]:
+    """The edits an outcome asks of this block (in the page, or in its snippet)."""
+    if not isinstance(block, ConsoleBlock) or not isinstance(outcome, Passed):
+        return []
+    edits = []
+    for update in outcome.updates:
+        cmd = block.commands[update.step.command]
+        step = cmd if update.step.session_step is None else cmd.session[update.step.session_step]
+        origin = block.origin
+        edits.append(Edit(origin.path, origin.display, origin.line_of(step.output_line), len(step.output),
+                          update.lines, origin.indent))
+    return edits
 
 
 def apply(edits: list[Edit]) -> tuple[list[str], list[str]]:
@@ -51,18 +62,6 @@ def apply(edits: list[Edit]) -> tuple[list[str], list[str]]:
         for (start, count), e in sorted(file_edits.items(), reverse=True):
             new = [(e.indent + line) if line else line for line in e.lines]
             lines[start - 1:start - 1 + count] = new
-        _write_atomically(path, "\n".join(lines) + ("\n" if text.endswith("\n") else ""))
+        write_atomically(path, "\n".join(lines) + ("\n" if text.endswith("\n") else ""))
         changed.append(next(iter(file_edits.values())).display)
     return changed, conflicts
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, path.stat().st_mode)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

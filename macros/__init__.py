@@ -14,10 +14,12 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data
 
+from docmodel.errors import SourceError
+from docmodel.macrocalls import find_calls
+from docmodel.snippets import SnippetStore
+
 from . import glossary as glossary_data
 from . import last_passed
-from .snippets import SnippetStore
-from .syntax import MacroError, find_calls
 from .translations import build_other_languages
 
 BLOCK_MACROS = {"snippet", "glossary"}   # macros that expand to a block: alone on their line
@@ -69,17 +71,16 @@ def on_pre_page_macros(env):
     try:
         for call in find_calls(env.markdown, path, offset):
             if call.name not in known:
-                raise MacroError(path, call.line, f"unknown macro {call.name!r} "
+                raise SourceError(path, call.line, f"unknown macro {call.name!r} "
                                                   f"(this site defines: {', '.join(sorted(env.macros))})")
-            if call.name in BLOCK_MACROS:
-                if not call.standalone:
-                    raise MacroError(path, call.line, f"{call.name}() makes a code block: "
-                                                      "write the call alone on its own line, unindented")
+            if call.name in BLOCK_MACROS and not call.standalone:
+                raise SourceError(path, call.line, f"{call.name}() makes a code block: "
+                                                  "write the call alone on its own line, unindented")
             if call.name == "snippet":
                 if len(call.args) != 1 or not isinstance(call.args[0], str):
-                    raise MacroError(path, call.line, "snippet() takes one snippet name as a string")
+                    raise SourceError(path, call.line, "snippet() takes one snippet name as a string")
                 store.load(call.args[0], used_at=(path, call.line))
-    except MacroError as err:
+    except SourceError as err:
         raise PluginError(str(err)) from None
 
 

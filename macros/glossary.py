@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from .syntax import MacroError
+from docmodel.errors import SourceError
 
 REQUIRED = ("ko", "en", "ko_desc", "en_desc")
 
@@ -31,14 +31,14 @@ def load(path: Path) -> list[Term]:
     terms, seen = [], set()
     text_lines = path.read_text(encoding="utf-8").splitlines()
     for n, entry in enumerate(raw):
-        line = [i for i, l in enumerate(text_lines) if l.startswith("- ")][n] + 1
+        line = [i for i, text in enumerate(text_lines) if text.startswith("- ")][n] + 1
         missing = [k for k in REQUIRED if not (isinstance(entry, dict) and entry.get(k))]
         if missing:
-            raise MacroError(str(path), line, f"glossary entry needs {', '.join(missing)}")
-        for key in ("ko", "en"):
-            if entry[key].lower() in seen:
-                raise MacroError(str(path), line, f"{entry[key]!r} is in the glossary twice")
-            seen.add(entry[key].lower())
+            raise SourceError(str(path), line, f"glossary entry needs {', '.join(missing)}")
+        names = {entry["ko"].lower(), entry["en"].lower()}    # one word in both languages (BuildKit) is fine
+        for name in sorted(names & seen):
+            raise SourceError(str(path), line, f"{name!r} is in the glossary twice")
+        seen |= names
         terms.append(Term(entry["ko"], entry["en"], entry["ko_desc"], entry["en_desc"],
                           tuple(entry.get("avoid") or ())))
     return terms

@@ -1,13 +1,18 @@
-"""Make a Docker engine reachable, provisioning one on Debian/Ubuntu when allowed.
+"""Make a Docker engine reachable, provisioning one on Debian/Ubuntu when nothing is there.
 
-If an engine already answers (a laptop with Docker Desktop, a GitHub runner, a
-machine where `dockerd` runs), it is used as it is and never reconfigured.
+Three cases, and the project never writes the machine's own Docker configuration
+(/etc/docker/daemon.json) in any of them:
 
-Otherwise, on a Debian or Ubuntu machine where we are root, we install Debian's
-`docker.io` engine and `docker-registry`, start the registry on 127.0.0.1:5000 and
-start `dockerd` with that registry as its registry mirror, so that a plain
-`docker pull nginx` is served from the local registry when the public one is out
-of reach (see `provision.images`).
+- an engine answers (Docker Desktop, a GitHub runner, a server's own Docker): it is
+  used as it is, never reconfigured or restarted;
+- Docker is installed but its engine is not running: if this project installed it
+  (recorded in its state directory), it is started again as before, with the
+  project's own config file (`dockerd --config-file /var/lib/docker-kb/daemon.json`);
+  if someone else installed it, the tests stop and say how to start it;
+- nothing is installed, and we are root on Debian or Ubuntu: Debian's `docker.io` and
+  `docker-registry` are installed (and recorded), the registry is started on
+  127.0.0.1:5000 and `dockerd` with the project's config file, whose registry mirror
+  is that registry, so a plain `docker pull nginx` works without Docker Hub.
 """
 
 from __future__ import annotations
@@ -15,19 +20,25 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
-import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docker
 from docker.errors import DockerException
 
-STATE_DIR = Path("/var/lib/docker-kb")
+from kbutil import poll, proc
+from kbutil.files import write_atomically
+
+STATE_DIR = Path(os.environ.get("DOCKER_KB_STATE", "/var/lib/docker-kb"))
 LOG_DIR = Path("/var/log/docker-kb")
-DAEMON_JSON = Path("/etc/docker/daemon.json")
+INSTALLED = STATE_DIR / "installed.json"        # what this project installed, and when
+DAEMON_CONFIG = STATE_DIR / "daemon.json"       # the project's own engine's config (dockerd --config-file)
 MIRROR_ADDR = "127.0.0.1:5000"
 MIRROR_URL = f"http://{MIRROR_ADDR}"
+DOCKERD = ("/usr/sbin/dockerd", "/usr/bin/dockerd")
 
 APT_PACKAGES = {
     # command on PATH -> Debian package that provides it
@@ -35,6 +46,9 @@ APT_PACKAGES = {
     "docker-registry": "docker-registry",
     "debootstrap": "debootstrap",
     "busybox": "busybox-static",
+    "ps": "procps",            # `docker top` runs ps on the engine's machine
+    "curl": "curl",            # the pages use it, as readers do
+    "sudo": "sudo",            # architecture.md shows a user outside the docker group
 }
 
 REGISTRY_CONFIG = """\
@@ -52,7 +66,7 @@ http:
 
 
 class ProvisionError(RuntimeError):
-    """The engine is not reachable and could not be provisioned."""
+    """The engine is not reachable and could not be provisioned; the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -61,32 +75,52 @@ class Engine:
     version: str          # server version, e.g. "20.10.24+dfsg1"
     api_version: str
     os_arch: str          # e.g. "linux/amd64"
-    provisioned: bool     # True when this module started it (and its mirror)
+    provisioned: bool     # this project installed it and runs it with its local registry mirror
 
     @property
     def label(self) -> str:
         return f"Docker Engine {self.version} ({self.os_arch})"
 
+    @property
+    def major(self) -> int:
+        head = self.version.split(".")[0]
+        return int(head) if head.isdigit() else 0
 
-def connect(timeout: float = 10) -> docker.DockerClient | None:
-    """A client for the engine named by the environment, or None if it doesn't answer."""
+
+class EngineRefused(ProvisionError):
+    """An engine is there but refuses this user (the socket's permissions)."""
+
+
+def connect(timeout: float = 10, base_url: str | None = None) -> docker.DockerClient | None:
+    """A client for the engine named by the environment (or `base_url`), or None if none answers.
+
+    Raises EngineRefused when an engine is there but this user may not use it."""
     try:
-        client = docker.from_env(timeout=timeout)
+        client = docker.DockerClient(base_url=base_url, timeout=timeout) if base_url else \
+            docker.from_env(timeout=timeout)
         client.ping()
         return client
-    except (DockerException, OSError):
+    except (DockerException, OSError) as err:
+        if "Permission denied" in str(err) or isinstance(getattr(err, "__context__", None), PermissionError):
+            host = base_url or os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+            raise EngineRefused(
+                f"the Docker engine at {host} refuses user {_user()}: add the user to the `docker` group "
+                "(`sudo usermod -aG docker $USER`, then log in again) or run the tests as root") from None
         return None
+
+
+def _user() -> str:
+    try:
+        import pwd
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError):
+        return str(os.geteuid())
 
 
 def describe(client: docker.DockerClient, provisioned: bool) -> Engine:
     v = client.version()
-    return Engine(
-        client=client,
-        version=v.get("Version", "unknown"),
-        api_version=v.get("ApiVersion", "unknown"),
-        os_arch=f"{v.get('Os', '?')}/{v.get('Arch', '?')}",
-        provisioned=provisioned,
-    )
+    return Engine(client=client, version=v.get("Version", "unknown"), api_version=v.get("ApiVersion", "unknown"),
+                  os_arch=f"{v.get('Os', '?')}/{v.get('Arch', '?')}", provisioned=provisioned)
 
 
 def can_provision() -> tuple[bool, str]:
@@ -106,29 +140,45 @@ def apt_install(packages: list[str], log=print) -> None:
     """Install distribution packages, non-interactively."""
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     log(f"provision: installing {', '.join(packages)} from the distribution's packages")
-    for cmd in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", *packages]):
-        done = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        if done.returncode != 0:
-            raise ProvisionError(f"`{' '.join(cmd)}` failed:\n{done.stdout[-3000:]}")
+    proc.run(["apt-get", "update", "-q"], env=env)
+    proc.run(["apt-get", "install", "-y", "-q", "-o", "DPkg::Lock::Timeout=600", *packages], env=env)
+
+
+def _has(command: str) -> bool:
+    return bool(shutil.which(command)) or any(Path(d, command).exists() for d in ("/usr/sbin", "/usr/bin", "/sbin"))
+
+
+def installed_here() -> dict | None:
+    """What this project installed on this machine (its state directory's record), if anything."""
+    try:
+        return json.loads(INSTALLED.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def dockerd_path() -> str | None:
+    return next((p for p in DOCKERD if Path(p).exists()), shutil.which("dockerd"))
 
 
 def install_packages(log=print) -> None:
-    missing = sorted({pkg for cmd, pkg in APT_PACKAGES.items() if not shutil.which(cmd)
-                      and not Path("/usr/sbin", cmd).exists() and not Path("/usr/bin", cmd).exists()})
+    missing = sorted({pkg for cmd, pkg in APT_PACKAGES.items() if not _has(cmd)})
     if missing:
         apt_install(missing, log)
+    record = installed_here() or {"installed": [], "by": "docker-kb"}
+    record["installed"] = sorted(set(record["installed"]) | set(missing))
+    record.setdefault("time", datetime.now(UTC).isoformat(timespec="seconds"))
+    write_atomically(INSTALLED, json.dumps(record, indent=1) + "\n")
 
 
 def _daemon(name: str, cmd: list[str]) -> None:
     """Start a long-running process detached from us, logging to LOG_DIR/name.log."""
     LOG_DIR.mkdir(parents=True, exist_ok=True)
-    log_file = open(LOG_DIR / f"{name}.log", "ab")
-    subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                     start_new_session=True)
+    with open(LOG_DIR / f"{name}.log", "ab") as log_file:
+        subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                         start_new_session=True)
 
 
-def _port_open(addr: str) -> bool:
-    import socket
+def port_open(addr: str) -> bool:
     host, port = addr.rsplit(":", 1)
     with socket.socket() as s:
         s.settimeout(1)
@@ -136,41 +186,51 @@ def _port_open(addr: str) -> bool:
 
 
 def _wait(predicate, timeout: float, what: str, log_path: Path) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.5)
-    tail = log_path.read_text(errors="replace")[-2000:] if log_path.exists() else "(no log)"
-    raise ProvisionError(f"{what} did not start within {timeout:.0f}s; last lines of {log_path}:\n{tail}")
+    try:
+        poll.until(predicate, timeout, what, interval=0.5)
+    except poll.TimedOut:
+        tail = log_path.read_text(errors="replace")[-2000:] if log_path.exists() else "(no log)"
+        raise ProvisionError(f"{what} did not start within {timeout:.0f}s; last lines of {log_path}:\n{tail}") \
+            from None
 
 
 def start_registry(log=print, addr: str = MIRROR_ADDR) -> None:
     """Serve the local registry's storage on `addr` (one docker-registry process per address)."""
-    if _port_open(addr):
+    if port_open(addr):
         return
     (STATE_DIR / "registry").mkdir(parents=True, exist_ok=True)
     name = "registry" if addr == MIRROR_ADDR else f"registry-{addr.replace(':', '-')}"
     config = STATE_DIR / f"{name}.yml"
-    config.write_text(REGISTRY_CONFIG.format(root=STATE_DIR / "registry", addr=addr))
+    write_atomically(config, REGISTRY_CONFIG.format(root=STATE_DIR / "registry", addr=addr))
     log(f"provision: starting docker-registry on {addr}")
     _daemon(name, ["docker-registry", "serve", str(config)])
-    _wait(lambda: _port_open(addr), 30, "docker-registry", LOG_DIR / f"{name}.log")
+    _wait(lambda: port_open(addr), 30, "docker-registry", LOG_DIR / f"{name}.log")
 
 
-def configure_mirror() -> None:
-    """Add the local registry to daemon.json's registry-mirrors, keeping what else is there."""
-    conf = json.loads(DAEMON_JSON.read_text()) if DAEMON_JSON.exists() else {}
-    mirrors = conf.setdefault("registry-mirrors", [])
-    if MIRROR_URL not in mirrors:
-        mirrors.append(MIRROR_URL)
-        DAEMON_JSON.parent.mkdir(parents=True, exist_ok=True)
-        DAEMON_JSON.write_text(json.dumps(conf, indent=2) + "\n")
+def write_daemon_config() -> None:
+    """The project's own engine's configuration: the local registry as its registry mirror."""
+    write_atomically(DAEMON_CONFIG, json.dumps({"registry-mirrors": [MIRROR_URL]}, indent=2) + "\n")
+
+
+def _systemd_started_docker(log) -> None:
+    """Installing docker.io on a systemd machine starts docker.service with the package's
+    defaults. The project runs the engine it installed with its own config file instead,
+    so it stops and disables that service (recorded, nothing else is changed)."""
+    if not Path("/run/systemd/system").is_dir() or not shutil.which("systemctl"):
+        return
+    if not proc.succeeds(["systemctl", "is-active", "--quiet", "docker.service"]):
+        return
+    log("provision: stopping docker.service (started by the package) to run the engine with the project's config")
+    proc.run(["systemctl", "disable", "--now", "docker.service", "docker.socket"])
+    record = installed_here() or {"installed": []}
+    record["stopped_systemd_service"] = True
+    write_atomically(INSTALLED, json.dumps(record, indent=1) + "\n")
 
 
 def start_dockerd(log=print) -> None:
-    log("provision: starting dockerd")
-    _daemon("dockerd", ["dockerd"])
+    write_daemon_config()
+    log(f"provision: starting dockerd --config-file {DAEMON_CONFIG}")
+    _daemon("dockerd", [dockerd_path() or "dockerd", "--config-file", str(DAEMON_CONFIG)])
     _wait(lambda: connect(timeout=2) is not None, 90, "dockerd", LOG_DIR / "dockerd.log")
 
 
@@ -180,23 +240,35 @@ def uses_local_mirror(client: docker.DockerClient) -> bool:
 
 
 def ensure_engine(log=print) -> Engine:
-    """Return the reachable engine, provisioning one first if needed and allowed."""
+    """Return the reachable engine, starting or provisioning one first where that is ours to do."""
     client = connect()
     if client is not None:
-        provisioned = uses_local_mirror(client)
+        provisioned = installed_here() is not None and uses_local_mirror(client)
         if provisioned:
             start_registry(log)  # the mirror may have died with an earlier session
         return describe(client, provisioned=provisioned)
     ok, why = can_provision()
-    if not ok:
+    daemon = dockerd_path()
+    if daemon and installed_here() is None:
         raise ProvisionError(
-            "No Docker engine is reachable (checked DOCKER_HOST or /var/run/docker.sock), "
-            f"and this machine can't provision one ({why}). Start Docker and run the tests again."
-        )
+            f"Docker is installed here ({daemon}) but its engine is not running. Start it the way it is "
+            "meant to be started (e.g. `sudo systemctl start docker`, or `sudo service docker start`) and run "
+            "the tests again. The tests never start or reconfigure an engine they did not install.")
+    if not ok:
+        if daemon:
+            raise ProvisionError(f"the Docker engine this project installed is not running, and starting it "
+                                 f"needs root ({why}): run `sudo ./kb provision`")
+        raise ProvisionError(
+            "No Docker engine is reachable (checked DOCKER_HOST or /var/run/docker.sock), and this machine "
+            f"can't provision one ({why}). Install Docker (or run `sudo ./kb provision` on Debian/Ubuntu), "
+            "then run the tests again.")
     install_packages(log)
     start_registry(log)
-    configure_mirror()
-    start_dockerd(log)
+    if connect(timeout=5) is None:
+        start_dockerd(log)
+    else:
+        _systemd_started_docker(log)
+        start_dockerd(log)
     client = connect()
     if client is None:
         raise ProvisionError(f"dockerd started but does not answer; see {LOG_DIR / 'dockerd.log'}")

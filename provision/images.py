@@ -8,6 +8,7 @@ that `docker pull <name>` on a page works like it does with internet.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import tempfile
@@ -17,10 +18,13 @@ from pathlib import Path
 import docker
 from docker.errors import APIError, ImageNotFound
 
+from kbutil import proc
+
 from .catalogue import Catalogue, CatalogueImage, load
 from .engine import MIRROR_ADDR, Engine, ProvisionError
 
 RECIPES_DIR = Path(__file__).with_name("recipes")
+RECIPE_LABEL = "docker-kb.recipe"      # on images built from a recipe: the recipe's digest
 DEBIAN_MIRROR = "http://deb.debian.org/debian"
 
 # What the official -slim images leave out, and the apt settings they ship with.
@@ -32,9 +36,10 @@ path-exclude /usr/share/info/*
 path-exclude /usr/share/locale/*
 path-exclude /usr/share/lintian/*
 """
+CLEAN = "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"
 APT_CLEAN = """\
-DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
-APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+DPkg::Post-Invoke { "{clean}"; };
+APT::Update::Post-Invoke { "{clean}"; };
 Dir::Cache::pkgcache "";
 Dir::Cache::srcpkgcache "";
 """
@@ -54,11 +59,11 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 
 
 def run_logged(cmd: list[str], log, **kw) -> str:
-    log(f"provision: $ {' '.join(cmd) if isinstance(cmd, list) else cmd}")
-    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
-    if done.returncode != 0:
-        raise ProvisionError(f"`{cmd}` failed (exit {done.returncode}):\n{done.stdout[-3000:]}")
-    return done.stdout
+    """Run a provisioning step, logged; a failure is a ProvisionError with the output's tail."""
+    try:
+        return proc.run(cmd, log=lambda line: log(f"provision: {line}"), **kw)
+    except proc.CommandFailed as err:
+        raise ProvisionError(str(err)) from None
 
 
 def _import_rootfs(root: Path, ref: str, cmd: str, log) -> None:
@@ -68,7 +73,11 @@ def _import_rootfs(root: Path, ref: str, cmd: str, log) -> None:
 
 
 def build_debian_slim(image: CatalogueImage, log) -> None:
-    suite = image.argument
+    debian_rootfs_image(image.argument, image.ref, log)
+
+
+def debian_rootfs_image(suite: str, ref: str, log) -> None:
+    """A minbase Debian root file system of `suite`, slimmed like the official -slim images, as image `ref`."""
     with tempfile.TemporaryDirectory(prefix="kb-debootstrap-") as tmp:
         root = Path(tmp) / "root"
         run_logged(["debootstrap", "--variant=minbase", suite, str(root), DEBIAN_MIRROR], log)
@@ -80,13 +89,13 @@ def build_debian_slim(image: CatalogueImage, log) -> None:
                 elif child.name not in ("lock", "partial"):
                     child.unlink()
         (root / "etc/dpkg/dpkg.cfg.d/docker-slim").write_text(SLIM_DPKG_EXCLUDES)
-        (root / "etc/apt/apt.conf.d/docker-clean").write_text(APT_CLEAN)
+        (root / "etc/apt/apt.conf.d/docker-clean").write_text(APT_CLEAN.replace("{clean}", CLEAN))
         (root / "etc/apt/apt.conf.d/docker-no-languages").write_text('Acquire::Languages "none";\n')
         (root / "etc/apt/sources.list").unlink(missing_ok=True)
         (root / "etc/apt/sources.list.d/debian.sources").write_text(DEBIAN_SOURCES.format(suite=suite))
         for name in ("etc/hostname", "etc/resolv.conf", "etc/machine-id"):
             (root / name).write_text("")
-        _import_rootfs(root, image.ref, '["bash"]', log)
+        _import_rootfs(root, ref, '["bash"]', log)
 
 
 def build_busybox(image: CatalogueImage, log) -> None:
@@ -103,24 +112,38 @@ def build_busybox(image: CatalogueImage, log) -> None:
         for applet in applets:
             if applet != "busybox":
                 (root / "bin" / applet).symlink_to("busybox")
-        (root / "etc/passwd").write_text("root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n")
+        (root / "etc/passwd").write_text("root:x:0:0:root:/root:/bin/sh\n"
+                                         "nobody:x:65534:65534:nobody:/home:/bin/false\n")
         (root / "etc/group").write_text("root:x:0:\nnogroup:x:65534:\n")
         _import_rootfs(root, image.ref, '["sh"]', log)
 
 
+def recipe_digest(name: str) -> str:
+    """A digest of a recipe and the files beside it that recipes COPY: an image built from an
+    older recipe is built again."""
+    h = hashlib.sha256((RECIPES_DIR / name).read_bytes())
+    for extra in sorted(RECIPES_DIR.glob("*.sh")):
+        h.update(extra.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def build_from_dockerfile(image: CatalogueImage, log) -> None:
-    run_logged(["docker", "build", "-q", "-t", image.ref, "-f", str(RECIPES_DIR / image.argument), str(RECIPES_DIR)], log)
+    recipe = RECIPES_DIR / image.argument
+    run_logged(["docker", "build", "-q", "-t", image.ref, "--label", f"{RECIPE_LABEL}={recipe_digest(image.argument)}",
+                "-f", str(recipe), str(RECIPES_DIR)], log)
 
 
 BUILDERS = {"debootstrap": build_debian_slim, "busybox-static": build_busybox, "dockerfile": build_from_dockerfile}
 
 
-def _present(client: docker.DockerClient, ref: str) -> bool:
+def _present(client: docker.DockerClient, image: CatalogueImage) -> bool:
+    """The image is here, and (if it was built from a recipe here) from the current recipe."""
     try:
-        client.images.get(ref)
-        return True
+        found = client.images.get(image.ref)
     except ImageNotFound:
         return False
+    built_from = (found.labels or {}).get(RECIPE_LABEL)
+    return built_from is None or image.recipe != "dockerfile" or built_from == recipe_digest(image.argument)
 
 
 def _in_mirror(image: CatalogueImage) -> bool:
@@ -153,7 +176,7 @@ def ensure_images(engine: Engine, catalogue: Catalogue | None = None, log=print,
     client = engine.client
     how: dict[str, str] = {}
     for image in catalogue.images:  # in file order: recipes build FROM images above them
-        if _present(client, image.ref):
+        if _present(client, image):
             how[image.ref] = "present"
         else:
             try:
@@ -165,7 +188,7 @@ def ensure_images(engine: Engine, catalogue: Catalogue | None = None, log=print,
                     f"building it offline ({image.recipe} {image.argument})".rstrip())
                 BUILDERS[image.recipe](image, log)
                 how[image.ref] = "built offline"
-        if (check_mirror or how[image.ref] != "present") and engine.provisioned \
-                and how[image.ref] != "pulled" and not _in_mirror(image):
+        if engine.provisioned and (how[image.ref] == "built offline"
+                                   or (check_mirror and how[image.ref] == "present" and not _in_mirror(image))):
             _push_to_mirror(client, image, log)
     return how

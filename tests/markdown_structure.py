@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docrun.directives import is_directive
-from docrun.page import markdown_parser
-from macros.syntax import find_calls
+from docmodel.directives import is_directive
+from docmodel.macrocalls import find_calls
+from docmodel.markdown import parser as markdown_parser
 
 ANCHOR = re.compile(r"\{\s*#(?P<id>[^\s}]+)[^}]*\}\s*$")
 IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, mkdocs_build
-from macros.snippets import SnippetStore
-from macros.syntax import DELIMITERS, MacroError
+
+from docmodel.errors import SourceError
+from docmodel.macrocalls import DELIMITERS
+from docmodel.snippets import SnippetStore
 
 GO_TEMPLATES = "docker ps --format '{{.Names}}\\t{{.Status}}' && docker inspect --format '{{json .Config}}' web"
 
@@ -129,6 +130,6 @@ def test_snippet_store_errors_name_the_file(tmp_path):
     store = SnippetStore(tmp_path, display_root=tmp_path.parent)
     (tmp_path / "ok.console").write_text("$ echo ok\nok\n")
     assert store.load("ok").as_fence() == "```console\n$ echo ok\nok\n```"
-    with pytest.raises(MacroError) as err:
+    with pytest.raises(SourceError) as err:
         store.load("Bad Name", used_at=("docs/ko/x.md", 7))
     assert str(err.value).startswith("docs/ko/x.md:7: invalid snippet name")

@@ -13,7 +13,7 @@ from provision.images import ensure_images
     ("nginx", "nginx:latest"),
     ("library/nginx", "nginx:latest"),
     ("docker.io/library/nginx:1.27", "nginx:1.27"),
-    ("registry:2", "registry:2"),
+    ("registry:3", "registry:3"),
     ("localhost:5050/wiki:1.0", "localhost:5050/wiki:1.0"),
     ("busybox@sha256:" + "a" * 64, "busybox@sha256:" + "a" * 64),
 ])
@@ -23,7 +23,7 @@ def test_references_are_compared_as_docker_hub_resolves_them(ref, canonical):
 
 def test_the_catalogue_declares_each_image_once_with_an_offline_recipe():
     catalogue = load()
-    assert catalogue.names() == ["debian:trixie-slim", "busybox:latest", "nginx:latest", "registry:2"]
+    assert catalogue.names() == ["debian:trixie-slim", "busybox:latest", "nginx:latest", "registry:3"]
     assert "nginx" in catalogue and "docker.io/library/busybox" in catalogue and "ubuntu:24.04" not in catalogue
 
 

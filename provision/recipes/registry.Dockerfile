@@ -1,6 +1,7 @@
-# Offline stand-in for Docker Hub's `registry:2`, built from Debian's
-# docker-registry package (the same reference implementation, distribution 2.8).
-# Like the official image it listens on :5000 and stores data in /var/lib/registry.
+# Offline stand-in for Docker Hub's `registry:3`, built from Debian's docker-registry
+# package: the same reference implementation (CNCF distribution), but version 2.8,
+# not 3.0. The docs only push and pull through the registry API, where they behave
+# alike. Like the official image it listens on :5000 and stores data in /var/lib/registry.
 FROM debian:trixie-slim
 RUN apt-get update \
     && apt-get install -y --no-install-recommends docker-registry \

@@ -2,7 +2,7 @@
 
 import pytest
 
-from docrun.directives import DirectiveError, parse
+from docmodel.directives import DirectiveError, parse
 
 
 def test_modifiers_and_actions():

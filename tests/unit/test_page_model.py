@@ -1,12 +1,13 @@
-"""Reading a Markdown page into blocks (docrun/page.py) and checking its images (docrun/image_refs.py)."""
+"""Reading a Markdown page into blocks (docmodel/page.py) and checking its images (docrun/images_check.py)."""
 
 import textwrap
 
 import pytest
 
-from docrun.image_refs import check as check_images
-from docrun.page import ConsoleBlock, PageError, read_page
-from macros.snippets import SnippetStore
+from docmodel.errors import SourceError, SourceErrors
+from docmodel.page import ConsoleBlock, read_page
+from docmodel.snippets import SnippetStore
+from docrun.images_check import check as check_images
 from provision.catalogue import load as load_catalogue
 
 
@@ -61,7 +62,7 @@ def test_every_kind_of_block_in_order(docs):
     assert console.origin.line_of(console.commands[0].line) == 15
     snippet = page.blocks[5]
     assert snippet.snippet == "hello" and snippet.origin.display.endswith("hello.console")
-    assert page.snippets == ["hello"] and len(page.directives) == 3
+    assert page.snippets == ["hello"]
 
 
 def test_blocks_inside_admonitions_and_lists_keep_their_lines_and_indent(docs):
@@ -109,7 +110,7 @@ def test_modifiers_apply_to_the_next_block(docs):
     ("# T\n\n{@ snippet( @}\n", 3, "macro syntax error"),
 ])
 def test_bad_pages_fail_naming_file_and_line(docs, text, line, words):
-    with pytest.raises(PageError) as err:
+    with pytest.raises(SourceError) as err:
         docs(text)
     assert err.value.path == "page.md" and err.value.line == line, str(err.value)
     assert words in err.value.message
@@ -133,11 +134,46 @@ def test_images_outside_the_catalogue_are_refused_with_their_line(docs):
     ''')
     check_images(page, catalogue)   # catalogue, own and local-registry images are fine
     bad = docs("# T\n\n```console\n$ echo hi\n$ docker run -it --rm ubuntu:24.04 bash\n```\n", "bad.md")
-    with pytest.raises(PageError) as err:
+    with pytest.raises(SourceError) as err:
         check_images(bad, catalogue)
     assert err.value.line == 5 and "'ubuntu:24.04'" in err.value.message and "images.yml" in err.value.message
     dockerfile = docs('# T\n\n```dockerfile title="Dockerfile"\nFROM debian:trixie-slim AS build\n'
                       'FROM build\nFROM python:3.13\n```\n', "df.md")
-    with pytest.raises(PageError) as err:
+    with pytest.raises(SourceError) as err:
         check_images(dockerfile, catalogue)
     assert err.value.line == 6 and "'python:3.13'" in err.value.message
+
+
+def test_only_dockerfiles_have_from_lines(docs):
+    page = docs('''
+        ```python title="app/visits.py"
+        from http.server import HTTPServer
+        from pathlib import Path
+        ```
+
+        ```dockerfile title="web.Dockerfile"
+        FROM nginx
+        ```
+
+        ```text title="Containerfile"
+        FROM busybox AS base
+        FROM base
+        ```
+    ''')
+    assert [[u.ref for u in b.images()] for b in page.blocks] == [[], ["nginx"], ["busybox"]]
+
+
+def test_every_problem_of_a_page_is_reported_at_once(docs):
+    with pytest.raises(SourceErrors) as err:
+        docs("# T\n\n```python\n1\n```\n\n```\n2\n```\n\n<!-- docrun: exit x -->\n```console\n$ true\n```\n")
+    assert [(e.line, e.message.split(":")[0]) for e in err.value.errors] == [
+        (3, "unclassified code block ```python"), (7, "unclassified code block ``` (no language)"),
+        (11, "`exit` must be a number, not 'x'")]
+
+
+def test_a_translation_has_the_same_scenario_and_a_changed_command_does_not(docs):
+    body = '```dockerfile title="Dockerfile"\nFROM busybox\n```\n\n```console\n$ echo hi\nhi\n```\n'
+    ko = docs("# 가 { #a }\n\n한국어 설명입니다.\n\n" + body, "ko.md")
+    en = docs("# A { #a }\n\nEnglish prose, longer than the Korean.\n\nMore.\n\n" + body, "en.md")
+    other = docs("# A { #a }\n\n" + body.replace("echo hi\nhi", "echo ho\nho"), "other.md")
+    assert ko.scenario_key == en.scenario_key != other.scenario_key

@@ -1,8 +1,8 @@
-"""Console transcript parsing (docrun/transcript.py)."""
+"""Console transcript parsing (docmodel/transcript.py)."""
 
 import pytest
 
-from docrun.transcript import TranscriptError, is_interactive, parse
+from docmodel.transcript import TranscriptError, is_interactive, parse
 
 
 def test_commands_outputs_and_line_indexes():
@@ -35,6 +35,13 @@ def test_malformed(lines, line, words):
     ("docker run -i -t debian:trixie-slim", True),
     ("docker container run --interactive --tty debian:trixie-slim", True),
     ("docker exec -it web sh", True),
+    ("docker run --name web -it debian bash", True),          # a valued option before the flags
+    ("docker run -e A=1 -i -t debian bash", True),            # split flags after a valued option
+    ("docker run -dit --name web nginx", True),
+    ("docker -H unix:///var/run/docker.sock run -it busybox sh", True),
+    ("docker run -i debian cat", False),                      # stdin only: no terminal
+    ("docker compose exec web sh", True),                     # Compose gives exec a terminal by default
+    ("docker compose exec -T web sh", False),
     ("docker run -d -p 8080:80 nginx", False),
     ("docker run --rm debian:trixie-slim ls -it", False),   # -it after the image is the command's
     ("docker ps", False),

@@ -19,15 +19,17 @@ Line numbers here are 0-based indexes into the lines given to `parse`.
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass, field
+
+from .dockercli import docker_commands
 
 PROMPT = "$ "
 INNER_PROMPT = re.compile(r"^(?P<prompt>[\w.-]+@[\w.-]+:\S*[#$]|/\S* #) (?P<text>.*)$")
-DOCKER_INTERACTIVE = {("run",), ("exec",), ("container", "run"), ("container", "exec")}
 
 
 class TranscriptError(ValueError):
+    """A malformed transcript; `line` is a 0-based index into the lines given to `parse`."""
+
     def __init__(self, line: int, message: str):
         super().__init__(message)
         self.line = line
@@ -54,25 +56,8 @@ class Command(Step):
 
 
 def is_interactive(command: str) -> bool:
-    """True for `docker run|exec` given both -i and -t (in any spelling)."""
-    try:
-        words = shlex.split(command.replace("\\\n", " "))
-    except ValueError:
-        return False
-    if len(words) < 3 or words[0] != "docker":
-        return False
-    sub = tuple(words[1:3]) if words[1] == "container" else (words[1],)
-    if sub not in DOCKER_INTERACTIVE:
-        return False
-    flags = set()
-    for word in words[1 + len(sub):]:
-        if not word.startswith("-"):
-            break  # the image (or container) name: options end here
-        if word in ("--interactive", "--tty"):
-            flags.add(word[2])
-        elif not word.startswith("--"):
-            flags.update(word[1:])
-    return {"i", "t"} <= flags
+    """Whether the command needs a terminal: a docker command given -i and -t (any spelling)."""
+    return any(d.interactive for d in docker_commands(command))
 
 
 def _read_command(lines: list[str], i: int, prefix: str) -> tuple[str, int]:

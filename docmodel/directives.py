@@ -6,6 +6,14 @@ Modifiers apply to the code block (or snippet) directly below them:
     <!-- docrun: skip reason="needs 4 GB of RAM" -->
     <!-- docrun: exit 1 -->              every command in the block exits with 1
     <!-- docrun: timeout 600 -->         the block may take up to 600 s
+    <!-- docrun: isolated reason="prunes images" -->
+                                         the block acts on objects the page did not create
+                                         (prunes, `rm -f $(docker ps -aq)`, --privileged, the
+                                         Docker socket, host-root mounts): the whole page runs
+                                         on an engine of its own
+    <!-- docrun: buildkit-only reason="RUN --mount needs BuildKit" -->
+                                         the block needs BuildKit: the page skips the
+                                         classic-builder pass
 
 Actions run where they stand, between blocks:
 
@@ -30,7 +38,8 @@ from dataclasses import dataclass, field
 COMMENT = re.compile(r"^\s*<!--\s*docrun:(?P<body>.*?)-->\s*$", re.DOTALL)
 MENTION = re.compile(r"<!--\s*docrun\b")
 
-MODIFIERS = {"illustrative", "skip", "exit", "timeout"}
+MODIFIERS = {"illustrative", "skip", "exit", "timeout", "isolated", "buildkit-only"}
+NEEDS_REASON = {"illustrative", "skip", "isolated", "buildkit-only"}
 WAITS = {"wait-http", "wait-port", "wait-log", "wait-healthy"}
 ACTIONS = {"setup"} | WAITS
 DEFAULT_WAIT = 60.0
@@ -98,7 +107,7 @@ def _check(d: Directive) -> None:
     known = MODIFIERS | ACTIONS
     if d.name not in known:
         raise DirectiveError(0, f"unknown directive {d.name!r}; known: {', '.join(sorted(known))}")
-    if d.name in ("illustrative", "skip"):
+    if d.name in NEEDS_REASON:
         if not d.options.get("reason", "").strip():
             raise DirectiveError(0, f'`{d.name}` needs a reason: <!-- docrun: {d.name} reason="..." -->')
     elif d.name in ("exit", "timeout"):

@@ -1,9 +1,8 @@
-"""How macros are written in a page, and where each call is (file and line).
+"""How macro calls are written in a page, and where each one is (file and line).
 
 Jinja's default `{{ }}` and `{# #}` would swallow Docker's Go templates
 (`{{.Names}}`) and heading ids (`{#id}`), so mkdocs.yml switches mkdocs-macros to
-the delimiters below; tests/test_macros.py checks the two stay the same. A
-macro call looks like:
+the delimiters below (tests/test_macros.py checks the two stay the same). A call:
 
     {@ snippet("docker-ps") @}
 """
@@ -15,6 +14,8 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
+from .errors import SourceError
+
 DELIMITERS = {
     "variable_start_string": "{@",
     "variable_end_string": "@}",
@@ -25,24 +26,12 @@ DELIMITERS = {
 }
 
 
-class MacroError(ValueError):
-    """A macro problem in a page or snippet, located at `path:line`."""
-
-    def __init__(self, path: str, line: int, message: str):
-        super().__init__(f"{path}:{line}: {message}")
-        self.path, self.line, self.message = path, line, message
-
-
 @dataclass(frozen=True)
 class MacroCall:
     name: str
     args: tuple          # constant positional arguments (None where not a constant)
-    line: int            # 1-based line in the text that was parsed
+    line: int            # 1-based line in the text that was parsed (plus the offset given)
     standalone: bool     # the call is alone on its line (needed for block macros)
-
-
-def environment() -> Environment:
-    return Environment(**DELIMITERS)
 
 
 def _standalone_pattern(name: str) -> re.Pattern:
@@ -51,14 +40,11 @@ def _standalone_pattern(name: str) -> re.Pattern:
 
 
 def find_calls(text: str, path: str, line_offset: int = 0) -> list[MacroCall]:
-    """Every macro call in `text`; lines are reported as `line_offset` + line in text.
-
-    A Jinja syntax error becomes a MacroError naming the file and line.
-    """
+    """Every macro call (and bare name) in `text`; a Jinja syntax error is a SourceError."""
     try:
-        tree = environment().parse(text)
+        tree = Environment(**DELIMITERS).parse(text)
     except TemplateSyntaxError as err:
-        raise MacroError(path, line_offset + (err.lineno or 1), f"macro syntax error: {err.message}") from None
+        raise SourceError(path, line_offset + (err.lineno or 1), f"macro syntax error: {err.message}") from None
     lines = text.splitlines()
     calls = []
     for call in tree.find_all(nodes.Call):

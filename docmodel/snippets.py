@@ -6,7 +6,8 @@
     {@ snippet("<name>") @}
 
 alone on its line, and the build renders it as a console code block. A missing or
-malformed snippet fails the build with the snippet's (or the page's) file and line.
+malformed snippet fails the build (and the tests) with the snippet's or the page's
+file and line.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from docrun.transcript import Command, TranscriptError, parse
-
-from .syntax import MacroError
+from .errors import SourceError
+from .transcript import TranscriptError, parse
 
 SUFFIX = ".console"
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -29,7 +29,6 @@ class Snippet:
     path: Path
     display_path: str          # as error messages and reports show it, e.g. snippets/docker-ps.console
     lines: tuple[str, ...]
-    commands: tuple[Command, ...]
 
     def as_fence(self) -> str:
         return "```console\n" + "\n".join(self.lines) + "\n```"
@@ -53,11 +52,11 @@ class SnippetStore:
         """The snippet called `name`; `used_at` (file, line) locates the call for errors."""
         where_used = used_at or (self._display(self.directory), 1)
         if not isinstance(name, str) or not NAME.match(name):
-            raise MacroError(*where_used, f"invalid snippet name {name!r}: use lowercase letters, digits and -")
+            raise SourceError(*where_used, f"invalid snippet name {name!r}: use lowercase letters, digits and -")
         path = self.directory / f"{name}{SUFFIX}"
         if not path.is_file():
             known = ", ".join(self.names()) or "none"
-            raise MacroError(*where_used, f"unknown snippet {name!r}: there is no {self._display(path)} "
+            raise SourceError(*where_used, f"unknown snippet {name!r}: there is no {self._display(path)} "
                                           f"(known snippets: {known})")
         return self.parse_file(path)
 
@@ -66,14 +65,14 @@ class SnippetStore:
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as err:
-            raise MacroError(display, 1, f"not UTF-8 text ({err.reason})") from None
+            raise SourceError(display, 1, f"not UTF-8 text ({err.reason})") from None
         lines = text.rstrip().splitlines()
         for i, line in enumerate(lines):
             if line.lstrip().startswith(("```", "~~~")):
-                raise MacroError(display, i + 1, "a snippet is the inside of a console block: "
+                raise SourceError(display, i + 1, "a snippet is the inside of a console block: "
                                                  "it must not contain code fences")
         try:
-            commands = parse(lines)
+            parse(lines)
         except TranscriptError as err:
-            raise MacroError(display, err.line + 1, f"malformed snippet: {err.message}") from None
-        return Snippet(path.stem, path, display, tuple(lines), tuple(commands))
+            raise SourceError(display, err.line + 1, f"malformed snippet: {err.message}") from None
+        return Snippet(path.stem, path, display, tuple(lines))

@@ -1,0 +1,470 @@
+"""The one reader of command lines: shell text -> simple commands -> docker commands.
+
+    >>> [c.path for c in docker_commands("docker run --name web -it debian bash && docker ps")]
+    [('run',), ('ps',)]
+
+`simple_commands()` splits a line of shell into its simple commands: across `;`,
+`&&`, `||`, `|`, `&`, subshells and `for`/`if`/`while` bodies, inside `$(...)` and
+backticks, without here-document bodies, redirections, leading `VAR=value`
+assignments, or wrappers such as `sudo`, `env`, `time`, `timeout` and `xargs`.
+A word that is only known when the command runs (`$(docker ps -aq)`, `$id`, or an
+argument `xargs` appends) is marked dynamic.
+
+`DockerCommand` reads one `docker ...` command: global options, the subcommand
+(management forms folded: `docker container run` is `run`, `docker image build` and
+`docker buildx build` are `build`), its options (short flags split, `-it` is `-i -t`,
+values attached or not) and its operands (the image and the command for `run`).
+Options not known to take no value are assumed to take one; the tables below list
+the flags that take none, per subcommand.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+
+SEPARATORS = {";", "&", "&&", "|", "||", "|&", "(", ")", ";;", "\n"}
+REDIRECTS = {">", ">>", "<", "<<<", ">&", "<&", "&>", "&>>", ">|", "<>"}
+RESERVED = {"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "case", "esac"}
+HEREDOC = re.compile(r"<<-?\s*(['\"]?)(?P<word>[A-Za-z_][\w-]*)\1")
+ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
+DYNAMIC = re.compile(r"\$|`")
+
+# Wrappers that run the command after them: name -> (options that take a value, is xargs-like)
+WRAPPERS = {
+    "sudo": ({"-u", "--user", "-g", "--group", "-h", "--host", "-p", "--prompt", "-C", "-D", "-r", "-t", "-U"}, False),
+    "env": ({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}, False),
+    "time": (set(), False),
+    "nohup": (set(), False),
+    "exec": ({"-a"}, False),
+    "command": (set(), False),
+    "nice": ({"-n", "--adjustment"}, False),
+    "timeout": ({"-s", "--signal", "-k", "--kill-after"}, False),
+    "xargs": ({"-I", "-i", "-n", "-L", "-l", "-P", "-d", "-a", "-E", "-e", "-s", "--max-args", "--max-procs",
+               "--delimiter", "--arg-file", "--replace", "--max-lines", "--max-chars"}, True),
+}
+
+# Per subcommand: the options that take no value. Any other option takes one.
+_RUN = {"-d", "--detach", "-i", "--interactive", "-t", "--tty", "-P", "--publish-all", "--rm", "--init",
+        "--privileged", "--read-only", "--no-healthcheck", "--oom-kill-disable", "--disable-content-trust",
+        "--sig-proxy", "--help", "-q", "--quiet", "--use-api-socket"}
+BOOLEAN: dict[str, set[str]] = {
+    "run": _RUN,
+    "create": _RUN,
+    "exec": {"-d", "--detach", "-i", "--interactive", "-t", "--tty", "--privileged"},
+    "build": {"-q", "--quiet", "--no-cache", "--pull", "--rm", "--force-rm", "--squash", "--compress",
+              "--disable-content-trust", "--load", "--push", "--check", "--debug"},
+    "pull": {"-a", "--all-tags", "-q", "--quiet", "--disable-content-trust"},
+    "push": {"-a", "--all-tags", "-q", "--quiet", "--disable-content-trust"},
+    "commit": {"-p", "--pause"},
+    "rm": {"-f", "--force", "-l", "--link", "-v", "--volumes"},
+    "rmi": {"-f", "--force", "--no-prune"},
+    "ps": {"-a", "--all", "-l", "--latest", "-q", "--quiet", "--no-trunc", "-s", "--size"},
+    "images": {"-a", "--all", "-q", "--quiet", "--digests", "--no-trunc", "--tree"},
+    "logs": {"-f", "--follow", "-t", "--timestamps", "--details"},
+    "inspect": {"-s", "--size"},
+    "cp": {"-a", "--archive", "-L", "--follow-link", "-q", "--quiet"},
+    "start": {"-a", "--attach", "-i", "--interactive"},
+    "attach": {"--no-stdin", "--sig-proxy"},
+    "history": {"-H", "--human", "--no-trunc", "-q", "--quiet"},
+    "stats": {"-a", "--all", "--no-stream", "--no-trunc"},
+    "top": set(),
+    "port": set(),
+    "diff": set(),
+    "prune": {"-a", "--all", "-f", "--force", "--volumes"},
+    "df": {"-v", "--verbose"},
+    "tag": set(),
+    "save": set(),
+    "load": {"-q", "--quiet"},
+    "compose up": {"-d", "--detach", "--build", "--no-build", "--force-recreate", "--no-recreate", "--no-deps",
+                   "--remove-orphans", "--wait", "--quiet-pull", "-V", "--renew-anon-volumes", "--no-start",
+                   "--abort-on-container-exit", "--always-recreate-deps", "-y", "--yes", "--no-color",
+                   "--no-log-prefix", "--menu", "--watch", "-w"},
+    "compose down": {"-v", "--volumes", "--remove-orphans"},
+    "compose ps": {"-a", "--all", "-q", "--quiet", "--services", "--no-trunc", "--orphans"},
+    "compose logs": {"-f", "--follow", "-t", "--timestamps", "--no-color", "--no-log-prefix"},
+    "compose exec": {"-d", "--detach", "-T", "--no-TTY", "--privileged"},
+    "compose run": {"-d", "--detach", "--rm", "-T", "--no-TTY", "--no-deps", "--build", "-P", "--service-ports",
+                    "-i", "--interactive", "-t", "--tty", "--quiet-pull", "--remove-orphans", "--use-aliases"},
+    "compose build": {"--no-cache", "--pull", "-q", "--quiet", "--push", "--with-dependencies"},
+    "compose config": {"-q", "--quiet", "--services", "--volumes", "--images", "--no-interpolate", "--hash"},
+    "volume ls": {"-q", "--quiet"}, "network ls": {"-q", "--quiet", "--no-trunc"}, "context ls": {"-q", "--quiet"},
+    "volume rm": {"-f", "--force"}, "network rm": {"-f", "--force"}, "volume create": set(),
+    "network create": {"--internal", "--attachable", "--ipv6", "--ingress", "--config-only"},
+    "buildx du": {"--verbose"}, "buildx ls": set(),
+    "compose stop": set(), "compose start": set(), "compose restart": {"--no-deps"},
+    "compose pull": {"-q", "--quiet", "--ignore-pull-failures", "--include-deps"},
+}
+LISTINGS = {("ps",), ("images",), ("volume", "ls"), ("network", "ls"), ("context", "ls"), ("compose", "ps")}
+GLOBAL_BOOLEAN = {"-D", "--debug", "--tls", "--tlsverify", "-v", "--version"}
+# docker <management> <command>: folded into the plain command where Docker has one
+MANAGEMENT = {"container", "image", "volume", "network", "system", "builder", "buildx", "compose", "context",
+              "plugin", "swarm", "node", "service", "stack", "secret", "config", "trust", "manifest", "scout"}
+FOLDED = {("container", c) for c in ("run", "create", "exec", "rm", "ls", "ps", "logs", "inspect", "cp", "start",
+                                     "stop", "restart", "kill", "commit", "top", "port", "diff", "stats", "attach")} \
+    | {("image", c) for c in ("build", "pull", "push", "rm", "ls", "tag", "inspect", "history", "save", "load")} \
+    | {("buildx", "build"), ("builder", "build")}
+ALIASES = {("container", "ls"): "ps", ("image", "ls"): "images", ("image", "rm"): "rmi", ("container", "ps"): "ps"}
+REMOVERS = {("rm",), ("rmi",), ("stop",), ("kill",), ("volume", "rm"), ("network", "rm"),
+            ("network", "disconnect"), ("container", "stop"), ("container", "kill")}
+HOST_MOUNTS = re.compile(r"^(/|/etc(/.*)?|/var/run/docker\.sock|/run/docker\.sock)$")
+
+
+@dataclass
+class SimpleCommand:
+    words: list[str]
+    dynamic: set[int] = field(default_factory=set)   # indexes of words known only at run time
+    env: dict[str, str] = field(default_factory=dict)
+    sources: list[SimpleCommand] = field(default_factory=list)   # commands whose output becomes its words
+
+    def is_dynamic(self, index: int) -> bool:
+        return index in self.dynamic
+
+
+def _strip_heredocs(text: str) -> str:
+    """Drop here-document bodies: the lines after `<<WORD` up to the line `WORD`."""
+    out, pending = [], []
+    for line in text.split("\n"):
+        if pending:
+            if line.strip() == pending[0]:
+                pending.pop(0)
+            continue
+        out.append(line)
+        pending.extend(m["word"] for m in HEREDOC.finditer(line))
+    return "\n".join(out)
+
+
+def _substitutions(text: str) -> tuple[str, list[str]]:
+    """Replace each `$( ... )` and backtick substitution with a placeholder (and each unquoted
+    new line with `;`); return the new text and the substitutions' inner texts."""
+    out, inner = [], []
+    i, quote = 0, ""
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and quote != "'":
+            out.append(text[i:i + 2])
+            i += 2
+            continue
+        if quote == "'":
+            out.append(ch)
+            quote = "" if ch == "'" else quote
+            i += 1
+            continue
+        if ch == '"' or (ch == "'" and not quote):   # open or close a quote ('…' handled above)
+            quote = "" if quote == ch else ch
+            out.append(ch)
+            i += 1
+            continue
+        if ch == "\n" and not quote:               # a new line ends a command, like `;`
+            out.append(" ; ")
+            i += 1
+            continue
+        if text.startswith("$((", i):           # arithmetic: not a command
+            end = text.find("))", i)
+            end = len(text) if end < 0 else end + 2
+            out.append("$ARITH")
+            i = end
+            continue
+        if text.startswith("$(", i) or ch == "`":
+            start = i + (2 if ch == "$" else 1)
+            j, depth, q = start, 1, ""
+            while j < len(text) and depth:
+                c = text[j]
+                if c == "\\" and q != "'":
+                    j += 2
+                    continue
+                if q:
+                    q = "" if c == q else q
+                elif c in "'\"":
+                    q = c
+                elif ch == "`" and c == "`":
+                    depth = 0
+                    break
+                elif ch == "$" and c == "(":
+                    depth += 1
+                elif ch == "$" and c == ")":
+                    depth -= 1
+                    if not depth:
+                        break
+                j += 1
+            inner.append(text[start:j])
+            out.append(f"$KB_SUBST_{len(inner) - 1}")
+            i = j + 1
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out), inner
+
+
+def _tokens(text: str) -> list[str]:
+    lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|()<>")
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    tokens = []
+    try:
+        for tok in lexer:
+            tokens.append(tok)
+    except ValueError:
+        pass  # an unclosed quote: what was read so far
+    return tokens
+
+
+def _raw_words(text: str) -> list[str]:
+    """The words as written (before quote removal), to tell which ones hold `$`."""
+    lexer = shlex.shlex(text, posix=False, punctuation_chars=";&|()<>")
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        return list(lexer)
+    except ValueError:
+        return []
+
+
+def simple_commands(text: str) -> list[SimpleCommand]:
+    """The simple commands in a shell command line, nested substitutions included."""
+    text = _strip_heredocs(text.replace("\\\n", " "))
+    flat, inner = _substitutions(text)
+    commands: list[SimpleCommand] = []
+    nested = []
+    for sub in inner:
+        nested.append(simple_commands(sub))
+        commands.extend(nested[-1])
+    tokens, raw = _tokens(flat), _raw_words(flat)
+    dynamic_raw = [bool(DYNAMIC.search(w)) and not w.startswith("'") for w in raw]
+    current: list[tuple[str, bool]] = []
+    piped: list[SimpleCommand] = []          # the commands feeding the next one through `|`
+
+    def close(separator: str):
+        cmd = _simple(current) if current else None
+        if cmd:
+            for word in cmd.words:
+                for m in re.finditer(r"\$KB_SUBST_(\d+)", word):
+                    cmd.sources.extend(nested[int(m.group(1))])
+            if cmd.dynamic and len(cmd.words) in cmd.dynamic:
+                cmd.sources.extend(piped)         # xargs: its arguments come from the pipe
+            commands.append(cmd)
+        if separator in ("|", "|&"):
+            piped.append(cmd) if cmd else None
+        else:
+            piped.clear()
+        current.clear()
+
+    skip_next = False
+    for n, tok in enumerate(tokens):
+        if skip_next:
+            skip_next = False
+            continue
+        if tok in SEPARATORS:
+            close(tok)
+            continue
+        if tok in REDIRECTS or (set(tok) <= set("<>&|") and tok):
+            if current and current[-1][0].isdigit():
+                current.pop()                  # the fd number of `2>`
+            skip_next = True                   # the redirection's target
+            continue
+        if tok.startswith("#") and not current:
+            break
+        is_dyn = dynamic_raw[n] if n < len(dynamic_raw) and len(raw) == len(tokens) else "$" in tok
+        current.append((tok, is_dyn))
+    close("")
+    return commands
+
+
+def _simple(words: list[tuple[str, bool]]) -> SimpleCommand | None:
+    env: dict[str, str] = {}
+    i = 0
+    while i < len(words) and (words[i][0] in RESERVED or words[i][0] in ("[[", "]]")):
+        i += 1
+    if i < len(words) and words[i][0] in ("for", "select", "case", "function"):
+        return None
+    from_xargs = False
+    while i < len(words):
+        word = words[i][0]
+        if ASSIGNMENT.match(word):
+            key, _, value = word.partition("=")
+            env[key] = value
+            i += 1
+            continue
+        if word in WRAPPERS:
+            with_value, xargs = WRAPPERS[word]
+            from_xargs = from_xargs or xargs
+            i += 1
+            while i < len(words) and (words[i][0].startswith("-") or (word == "timeout" and words[i][0][:1].isdigit())
+                                      or (word == "env" and ASSIGNMENT.match(words[i][0]))):
+                if word == "timeout" and words[i][0][:1].isdigit():
+                    i += 1
+                    break
+                if word == "env" and ASSIGNMENT.match(words[i][0]):
+                    key, _, value = words[i][0].partition("=")
+                    env[key] = value
+                elif words[i][0] in with_value:
+                    i += 1
+                i += 1
+            continue
+        break
+    rest = words[i:]
+    if not rest:
+        return None
+    cmd = SimpleCommand([w for w, _ in rest], {k for k, (_, dyn) in enumerate(rest) if dyn}, env)
+    if from_xargs:
+        cmd.dynamic.add(len(cmd.words))       # xargs appends arguments known only at run time
+    return cmd
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str                # as written: -p, --publish
+    value: str | None        # None for a flag that takes no value
+
+
+@dataclass
+class DockerCommand:
+    """One `docker ...` command, read."""
+    words: list[str]
+    path: tuple[str, ...]                  # the subcommand, folded: ("run",), ("compose", "up"), ("system", "prune")
+    options: list[Option]
+    operands: list[str]
+    dynamic_operands: bool = False         # an operand is known only at run time
+    env: dict[str, str] = field(default_factory=dict)
+    global_options: list[Option] = field(default_factory=list)
+    sources: list[DockerCommand] = field(default_factory=list)   # docker commands whose output feeds it
+
+    @property
+    def name(self) -> str:
+        return " ".join(self.path)
+
+    def has(self, *names: str) -> bool:
+        return any(o.name in names for o in self.options)
+
+    def values(self, *names: str) -> list[str]:
+        return [o.value for o in self.options if o.name in names and o.value is not None]
+
+    @property
+    def interactive(self) -> bool:
+        """`docker run|exec|start` given both -i and -t, in any spelling: a terminal session."""
+        if self.path == ("compose", "exec"):
+            return not self.has("-T", "--no-TTY")     # Compose gives exec a terminal by default
+        return self.path in (("run",), ("exec",)) and self.has("-i", "--interactive") and self.has("-t", "--tty")
+
+    @property
+    def image(self) -> str | None:
+        """The image a run/create/pull/push names."""
+        if self.path in (("run",), ("create",), ("pull",), ("push",)) and self.operands:
+            return self.operands[0]
+        return None
+
+    @property
+    def builds(self) -> bool:
+        return self.path == ("build",) or self.path[:2] in (("compose", "build"),)
+
+    def hazards(self) -> list[str]:
+        """Why this command may act on objects the page did not create (empty: it can't)."""
+        found = []
+        if self.path and self.path[-1] == "prune":
+            found.append(f"`docker {self.name}` removes objects the page did not create")
+        if self.path in REMOVERS and self.dynamic_operands and any(s.path in LISTINGS for s in self.sources):
+            listing = next(s for s in self.sources if s.path in LISTINGS)
+            found.append(f"`docker {self.name}` on whatever `docker {listing.name}` lists when it runs")
+        if self.path in (("run",), ("create",), ("exec",)) and self.has("--privileged"):
+            found.append("`--privileged` gives the container the whole host")
+        if self.path in (("run",), ("create",)):
+            for host in self._host_mounts():
+                if HOST_MOUNTS.match(host.rstrip("/") or "/"):
+                    what = "the Docker socket" if host.endswith("docker.sock") else f"the host's {host}"
+                    found.append(f"mounts {what} into the container")
+        return found
+
+    def _host_mounts(self) -> list[str]:
+        sources = [v.split(":", 1)[0] for v in self.values("-v", "--volume") if v.startswith("/")]
+        for spec in self.values("--mount"):
+            fields = dict(part.split("=", 1) for part in spec.split(",") if "=" in part)
+            src = fields.get("source") or fields.get("src") or ""
+            if src.startswith("/"):
+                sources.append(src)
+        return sources
+
+
+def _parse_options(args: list[str], boolean: set[str]) -> tuple[list[Option], list[str], int]:
+    """Options up to the first operand (Docker stops there), then the operands.
+
+    Returns (options, operands, index of the first operand in args)."""
+    shorts = {f[1] for f in boolean if len(f) == 2}
+    options: list[Option] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            return options, args[i + 1:], i + 1
+        if not a.startswith("-") or a == "-":
+            return options, args[i:], i
+        if a.startswith("--"):
+            name, eq, value = a.partition("=")
+            if eq:
+                options.append(Option(name, value))
+            elif name in boolean:
+                options.append(Option(name, None))
+            else:
+                options.append(Option(name, args[i + 1] if i + 1 < len(args) else ""))
+                i += 1
+            i += 1
+            continue
+        letters = a[1:]
+        for k, letter in enumerate(letters):
+            if letter in shorts:
+                options.append(Option(f"-{letter}", None))
+                continue
+            attached = letters[k + 1:]
+            if attached.startswith("="):
+                attached = attached[1:]
+            if attached:
+                options.append(Option(f"-{letter}", attached))
+            else:
+                options.append(Option(f"-{letter}", args[i + 1] if i + 1 < len(args) else ""))
+                i += 1
+            break
+        i += 1
+    return options, [], len(args)
+
+
+def read_docker(cmd: SimpleCommand) -> DockerCommand | None:
+    """The docker command in a simple command, or None if it is not one."""
+    words = cmd.words
+    if not words or words[0].rsplit("/", 1)[-1] != "docker":
+        return None
+    rest = words[1:]
+    globals_: list[Option] = []
+    while rest and rest[0].startswith("-"):
+        name, eq, value = rest[0].partition("=")
+        if eq or name in GLOBAL_BOOLEAN:
+            globals_.append(Option(name, value if eq else None))
+            rest = rest[1:]
+        else:
+            globals_.append(Option(name, rest[1] if len(rest) > 1 else ""))
+            rest = rest[2:]
+    if not rest:
+        return DockerCommand(words, (), [], [], env=cmd.env, global_options=globals_)
+    offset = len(words) - len(rest)
+    path: tuple[str, ...] = (rest[0],)
+    args = rest[1:]
+    if rest[0] in MANAGEMENT and args and not args[0].startswith("-"):
+        pair = (rest[0], args[0])
+        path = (ALIASES[pair],) if pair in ALIASES else (args[0],) if pair in FOLDED else pair
+        args, offset = args[1:], offset + 1
+    elif rest[0] == "compose":
+        # docker compose [-f FILE] [-p NAME] COMMAND ...
+        copts, cargs, first = _parse_options(args, {"--dry-run", "--compatibility", "--all-resources"})
+        if cargs:
+            path, args, offset = ("compose", cargs[0]), cargs[1:], offset + 1 + first + 1
+            globals_ += copts
+    key = path[-1] if path[-1] in ("prune", "df") else " ".join(path)
+    options, operands, first = _parse_options(args, BOOLEAN.get(key, set()))
+    start = offset + 1 + first
+    dynamic = any(cmd.is_dynamic(k) for k in range(start, len(words) + 1))
+    sources = [d for s in cmd.sources if (d := read_docker(s)) is not None]
+    return DockerCommand(words, path, options, operands, dynamic, cmd.env, globals_, sources)
+
+
+def docker_commands(text: str) -> list[DockerCommand]:
+    """Every docker command in a shell command line, in order (substitutions first)."""
+    return [d for c in simple_commands(text) if (d := read_docker(c)) is not None]

@@ -1,0 +1,110 @@
+"""The engines of one test run: the host engine (found or provisioned), the current engine
+started in a container for the current-engine pass, and the fresh engines that
+isolated pages get. Everything this run starts carries its run id, and `close()`
+removes it all, whenever the run ends (passed, failed, Ctrl-C during start-up).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from provision import Engine, prepare
+from provision.kit import find_kit
+from provision.machines import EngineContainer, remove, remove_abandoned, remove_run, start_engine_container
+
+from .machine import ContainerMachine, HostMachine, Machine
+from .passes import Pass, is_old
+
+
+class Engines:
+    def __init__(self, log: Callable[[str], None]):
+        self.log = log
+        self.run_id = uuid.uuid4().hex[:10]
+        self.workroot = Path(tempfile.mkdtemp(prefix=f"docrun-{self.run_id}-"))
+        self.workroot.chmod(0o755)
+        self.host: HostMachine | None = None
+        self.current: ContainerMachine | None = None
+        self.used: dict[str, dict] = {}          # engine label -> what the report says of it
+        self._containers: list[EngineContainer] = []
+
+    # -- the host engine ------------------------------------------------------------------
+    def host_machine(self) -> HostMachine:
+        if self.host is None:
+            engine = prepare(log=self.log)
+            self.host = HostMachine(engine, find_kit() if engine.provisioned else None)
+            removed = remove_abandoned(engine.client)
+            if removed:
+                self.log(f"docrun: removed {removed} engine container(s) left by runs that were killed")
+            self.log(f"docrun: {engine.label}, {self.default_builder()}")
+        return self.host
+
+    @property
+    def host_engine(self) -> Engine:
+        return self.host_machine().engine
+
+    def default_builder(self) -> str:
+        """The builder `docker build` uses on the host by default."""
+        host = self.host_machine()
+        if host.kit or not is_old(host.engine.version):
+            return "BuildKit"
+        from kbutil.proc import succeeds
+        return "BuildKit" if succeeds(["docker", "buildx", "version"]) else "classic builder"
+
+    def builder(self, run_pass: Pass) -> str:
+        if run_pass.classic:
+            return "classic builder"
+        return "BuildKit" if run_pass.engine == "current" else self.default_builder()
+
+    # -- machines for a page run ----------------------------------------------------------
+    def machine_for(self, run_pass: Pass, isolated: bool) -> tuple[Machine, Callable[[], None]]:
+        """The machine a page runs on in this pass, and what to call when the page is done."""
+        host = self.host_machine()
+        if isolated:
+            kind = "trixie" if run_pass.engine == "current" or not is_old(host.engine.version) else "bookworm"
+            container = self._start(kind, "isolated")
+            machine = ContainerMachine(container)
+            return machine, lambda: self._stop(container)
+        if run_pass.engine == "host":
+            return host, lambda: None
+        if self.current is None:
+            from provision.images import ensure_images
+            self.current = ContainerMachine(self._start("trixie", "current"))
+            ensure_images(self.current.engine, log=self.log)
+            self.log(f"docrun: {self.current.label}, BuildKit, for the current-engine pass")
+        return self.current, lambda: None
+
+    def _start(self, kind: str, role: str) -> EngineContainer:
+        container = start_engine_container(self.host_engine, kind, run_id=self.run_id, role=role,
+                                           mounts=[self.workroot], log=self.log,
+                                           name=f"docker-kb-{role}-{self.run_id}-{len(self._containers)}")
+        self._containers.append(container)
+        return container
+
+    def _stop(self, container: EngineContainer) -> None:
+        remove(self.host_engine.client, container.container_id)
+        self._containers.remove(container)
+
+    def note(self, machine: Machine, builder: str) -> None:
+        """Remember an engine and builder pages ran with, for the report."""
+        e = machine.engine
+        info = self.used.setdefault(e.label, {"label": e.label, "version": e.version, "api_version": e.api_version,
+                                              "os_arch": e.os_arch, "builders": []})
+        if builder and builder not in info["builders"]:
+            info["builders"].append(builder)
+
+    def stop_current(self) -> None:
+        if self.current is not None:
+            self._stop(self.current.container)
+            self.current = None
+
+    def close(self) -> None:
+        """Remove every engine container this run started, and the run's directory."""
+        if self.host is not None:
+            remove_run(self.host.engine.client, self.run_id)
+            self._containers.clear()
+            self.current = None
+        shutil.rmtree(self.workroot, ignore_errors=True)

@@ -1,0 +1,227 @@
+"""Docker engines in containers, beside the engine the tests found or provisioned.
+
+The engine provisioned on Debian 12 is Engine 20.10; readers and GitHub's runners have
+current ones, and some pages (prunes, `rm -f $(docker ps -aq)`) must not run where
+anything else lives. So the runner can start engines in containers (Docker in
+Docker) on the host engine:
+
+- `trixie`: Debian 13's Engine 26.1 with the containerd image store switched on, as new
+  Engine 29 installations have it (recipes/engine-trixie.Dockerfile);
+- `bookworm`: Debian 12's Engine 20.10, like the provisioned one, for pages that run on
+  an engine of their own while the host engine is that one (recipes/engine-bookworm.Dockerfile).
+
+A page that runs on such an engine runs its commands *inside* the container (see
+docrun/machine.py), so `localhost`, published ports (`-p 127.0.0.1:8080:80`, `-P`),
+host networking and bind mounts of the page's directory mean there what they mean on a
+real machine. The run's work directory is mounted at the same path inside.
+
+Each container gets every capability but CAP_SYS_RESOURCE instead of --privileged (which
+fails on machines that withhold a capability from root), and labels naming the run that
+started it, so that whatever happens (Ctrl-C while it starts, a killed run) the run's
+end, or the next run, removes it. The images are kept and reused.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker
+import psutil
+from docker.errors import APIError, ImageNotFound, NotFound
+
+from kbutil import poll
+
+from .engine import Engine, ProvisionError, connect, describe, start_registry
+from .images import RECIPE_LABEL, RECIPES_DIR, debian_rootfs_image, recipe_digest, run_logged
+from .kit import KIT_DIR
+
+MIRROR_PORT = 5001
+API_PORT = 2375
+LABEL_RUN = "docker-kb.run"
+LABEL_PID = "docker-kb.pid"
+LABEL_HOST = "docker-kb.host"
+LABEL_ROLE = "docker-kb.role"
+KIT_MOUNT = "/opt/docker-kb/kit"
+CGROUP = {"/sys/fs/cgroup": {"bind": "/sys/fs/cgroup", "mode": "rw"}}
+
+
+@dataclass(frozen=True)
+class EngineImage:
+    kind: str
+    ref: str
+    recipe: str
+    base_suite: str | None = None     # a docker-kb/debian:<suite> base it is built FROM
+
+
+ENGINE_IMAGES = {
+    "trixie": EngineImage("trixie", "docker-kb/engine:trixie", "engine-trixie.Dockerfile"),
+    "bookworm": EngineImage("bookworm", "docker-kb/engine:bookworm", "engine-bookworm.Dockerfile", "bookworm"),
+    # not an engine: a fresh Debian 12 machine for tests/test_fresh_machine.py
+    "fresh-bookworm": EngineImage("fresh-bookworm", "docker-kb/fresh:bookworm", "fresh-bookworm.Dockerfile",
+                                  "bookworm"),
+}
+# What an engine in a container needs of its host: every capability but one (not --privileged),
+# no seccomp or AppArmor profile, all devices, the cgroup tree, and its own /run.
+PRIVILEGES = {"cap_add": ["ALL"], "cap_drop": ["SYS_RESOURCE"],
+              "security_opt": ["seccomp=unconfined", "apparmor=unconfined"],
+              "device_cgroup_rules": ["a *:* rwm"], "tmpfs": {"/run": ""}}
+
+
+@dataclass(frozen=True)
+class EngineContainer:
+    """A running engine in a container: its container on the host engine, and the engine itself."""
+    container_id: str
+    name: str
+    ip: str
+    engine: Engine
+    kind: str
+    host: Engine
+
+    @property
+    def base_url(self) -> str:
+        return f"tcp://{self.ip}:{API_PORT}"
+
+
+def bridge_gateway(client: docker.DockerClient) -> str:
+    """The host's address on the default bridge, as containers on it reach the host."""
+    return gateway_of((client.networks.get("bridge").attrs.get("IPAM") or {}).get("Config") or [])
+
+
+def gateway_of(config: list[dict]) -> str:
+    """The gateway of a network's IPAM config: listed (an older bridge), or (a freshly
+    created default bridge lists only its subnet) the subnet's first address, which the
+    engine gives the bridge."""
+    for entry in config:
+        if entry.get("Gateway"):
+            return entry["Gateway"].split("/")[0]
+    for entry in config:
+        if entry.get("Subnet") and ":" not in entry["Subnet"]:
+            return str(next(ipaddress.ip_network(entry["Subnet"], strict=False).hosts()))
+    raise ProvisionError("the default bridge network has no IPv4 subnet or gateway")
+
+
+def ensure_base(host: Engine, suite: str, log=print) -> str:
+    """docker-kb/debian:<suite>: Debian's -slim image when Docker Hub answers, else debootstrapped."""
+    ref = f"docker-kb/debian:{suite}"
+    client = host.client
+    try:
+        client.images.get(ref)
+        return ref
+    except ImageNotFound:
+        pass
+    try:
+        log(f"provision: pulling debian:{suite}-slim for {ref}")
+        client.images.pull("debian", tag=f"{suite}-slim").tag("docker-kb/debian", suite)
+    except APIError:
+        debian_rootfs_image(suite, ref, log)
+    return ref
+
+
+def ensure_engine_image(host: Engine, kind: str, log=print) -> EngineImage:
+    """The image of an engine (or machine) in a container; built again when its recipe changed."""
+    image = ENGINE_IMAGES[kind]
+    digest = recipe_digest(image.recipe)
+    try:
+        if host.client.images.get(image.ref).labels.get(RECIPE_LABEL) == digest:
+            return image
+    except ImageNotFound:
+        pass
+    args = ["--label", f"{RECIPE_LABEL}={digest}"]
+    if image.base_suite:
+        args += ["--build-arg", f"BASE={ensure_base(host, image.base_suite, log)}"]
+    log(f"provision: building {image.ref} (a Docker engine to run in a container)")
+    run_logged(["docker", "build", "-q", "-t", image.ref, *args, "-f", str(RECIPES_DIR / image.recipe),
+                str(RECIPES_DIR)], log)
+    return image
+
+
+def mirror_for_containers(host: Engine, log=print) -> str | None:
+    """The local registry, served where engines in containers reach it (the bridge's
+    gateway), when the host engine uses it as its mirror; else None (Docker Hub)."""
+    if not host.provisioned:
+        return None
+    addr = f"{bridge_gateway(host.client)}:{MIRROR_PORT}"
+    start_registry(log, addr=addr)
+    return addr
+
+
+def run_labels(run_id: str, role: str) -> dict[str, str]:
+    return {LABEL_RUN: run_id, LABEL_PID: str(os.getpid()), LABEL_HOST: socket.gethostname(), LABEL_ROLE: role}
+
+
+def start_engine_container(host: Engine, kind: str, *, run_id: str, role: str, mounts: list[Path],
+                           log=print, name: str | None = None) -> EngineContainer:
+    """Start an engine of `kind` in a container and wait until it answers."""
+    image = ensure_engine_image(host, kind, log)
+    mirror = mirror_for_containers(host, log)
+    environment = {"DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE": "1", **({"KB_MIRROR": mirror} if mirror else {})}
+    volumes = {**CGROUP}
+    for path in mounts:
+        volumes[str(path)] = {"bind": str(path), "mode": "rw"}
+    if kind == "bookworm" and KIT_DIR.exists():
+        volumes[str(KIT_DIR)] = {"bind": KIT_MOUNT, "mode": "ro"}
+    client = host.client
+    name = name or f"docker-kb-{role}-{run_id}"
+    log(f"provision: starting {image.ref} as {name}")
+    try:
+        container = client.containers.run(image.ref, name=name, detach=True, labels=run_labels(run_id, role),
+                                          environment=environment, volumes=volumes, **PRIVILEGES)
+    except APIError as err:
+        raise ProvisionError(f"could not start {image.ref}: {err.explanation or err}") from None
+    try:
+        container.reload()
+        ip = container.attrs["NetworkSettings"]["IPAddress"] or next(
+            n["IPAddress"] for n in container.attrs["NetworkSettings"]["Networks"].values() if n.get("IPAddress"))
+        base_url = f"tcp://{ip}:{API_PORT}"
+        inner: list[docker.DockerClient] = []
+
+        def answers() -> bool:
+            container.reload()
+            if container.status not in ("created", "running"):
+                raise poll.GiveUp(f"the container {container.status}")
+            client_ = connect(timeout=60, base_url=base_url)
+            if client_ is not None:
+                inner.append(client_)
+            return bool(inner)
+
+        poll.until(answers, 90, f"the engine in {name}", interval=0.3)
+        return EngineContainer(container.id, name, ip, describe(inner[0], provisioned=False), kind, host)
+    except (poll.TimedOut, poll.GiveUp) as err:
+        logs = container.logs(tail=20).decode(errors="replace")
+        remove(client, container.id)
+        raise ProvisionError(f"the engine in {name} did not answer ({err}):\n{logs}") from None
+    except BaseException:
+        remove(client, container.id)
+        raise
+
+
+def remove(client: docker.DockerClient, container_id: str) -> None:
+    try:
+        client.api.remove_container(container_id, v=True, force=True)
+    except NotFound:
+        pass
+
+
+def remove_run(client: docker.DockerClient, run_id: str) -> int:
+    """Remove every container the run started (by its label); return how many."""
+    found = client.api.containers(all=True, filters={"label": f"{LABEL_RUN}={run_id}"})
+    for c in found:
+        remove(client, c["Id"])
+    return len(found)
+
+
+def remove_abandoned(client: docker.DockerClient) -> int:
+    """Remove containers started by runs on this machine that no longer exist (killed runs)."""
+    here = socket.gethostname()
+    removed = 0
+    for c in client.api.containers(all=True, filters={"label": LABEL_RUN}):
+        labels = c.get("Labels") or {}
+        pid = labels.get(LABEL_PID, "")
+        if labels.get(LABEL_HOST) == here and pid.isdigit() and not psutil.pid_exists(int(pid)):
+            remove(client, c["Id"])
+            removed += 1
+    return removed

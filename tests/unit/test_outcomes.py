@@ -1,0 +1,30 @@
+"""Outcomes (docrun/outcomes.py) are told for each page that shares them, at its own lines."""
+
+import textwrap
+
+from docmodel.page import read_page
+from docmodel.snippets import SnippetStore
+from docrun.outcomes import Failed, NotRun, StepRef, where
+
+
+def test_a_failure_and_the_blocks_after_it_name_each_page_s_own_lines(tmp_path):
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "s.console").write_text("$ echo a\na\n$ echo b\nb\n")
+    body = '```console\n$ docker run -it --rm busybox sh\n/ # echo hi\nhi\n/ # exit\n```\n\n{@ snippet("s") @}\n'
+    store = SnippetStore(tmp_path / "snippets")
+    short = tmp_path / "short.md"
+    short.write_text(body)
+    long = tmp_path / "long.md"
+    long.write_text("# L { #l }\n\nMore prose here.\n\n" + body)
+    a, b = (read_page(p, tmp_path, store) for p in (short, long))
+    failed = Failed(what="the output differs from the page", detail="diff", step=StepRef(0, 0))
+    assert failed.message(a, a.blocks[0]) == f"{short}:3: the output differs from the page\ndiff"
+    assert failed.message(b, b.blocks[0]).startswith(f"{long}:7: ")
+    snippet_step = StepRef(1)
+    assert where(b, b.blocks[1], snippet_step).endswith(f"long.md:9 (snippet {tmp_path.name}/s.console:3)") \
+        or where(b, b.blocks[1], snippet_step).endswith("long.md:9 (snippet " + str(tmp_path / "s.console") + ":3)") \
+        or "(snippet " in where(b, b.blocks[1], snippet_step)
+    not_run = NotRun(after=0, why="timed out")
+    assert not_run.reason_on(a) == "not run: the block at line 1 timed out"
+    assert not_run.reason_on(b) == "not run: the block at line 5 timed out"
+    assert textwrap.dedent("x") == "x"
