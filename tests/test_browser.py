@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import subprocess
 import sys
 import threading
@@ -13,11 +14,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from conftest import ROOT, mkdocs_build
 from playwright.sync_api import Page, expect, sync_playwright
 
-from conftest import ROOT
-from docrun.page import ConsoleBlock, read_page
-from macros.snippets import SnippetStore
+from docmodel.page import ConsoleBlock, read_page
+from docmodel.snippets import SnippetStore
 from provision.browser import ARGS, ensure_chromium
 
 SCREENSHOTS = ROOT / "reports" / "screenshots"
@@ -52,6 +53,48 @@ def requests_made():
     return []
 
 
+def elsewhere(urls: list[str]) -> list[str]:
+    return [u for u in urls if urlparse(u).scheme not in ("data", "blob", "about", "file")
+            and urlparse(u).hostname not in LOCAL_HOSTS]
+
+
+@pytest.fixture
+def new_page(browser):
+    """Pages in contexts of their own (JavaScript off, a colour scheme, a phone's width...);
+    every request is recorded and one to another host fails the test."""
+    contexts, made = [], []
+
+    def open_page(**options) -> Page:
+        context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, "locale": "ko-KR",
+                                         **options})
+        contexts.append(context)
+        context.on("request", lambda r: made.append(r.url))
+        return context.new_page()
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not elsewhere(made), "requests to other hosts:\n" + "\n".join(elsewhere(made))
+
+
+class SubPathHandler(QuietHandler):
+    """Serves the site under /some/base/path/ (as GitHub Pages serves a project under /<repo>/)."""
+    PREFIX = "/some/base/path/"
+
+    def translate_path(self, path):
+        if not path.startswith(self.PREFIX):
+            return "/nonexistent/"
+        return super().translate_path("/" + path[len(self.PREFIX):])
+
+
+@pytest.fixture(scope="module")
+def sub_path_server(built_site):
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SubPathHandler,
+                                                                                 directory=str(built_site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}{SubPathHandler.PREFIX}"
+    httpd.shutdown()
+
+
 @pytest.fixture
 def page(browser, requests_made) -> Page:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
@@ -60,10 +103,7 @@ def page(browser, requests_made) -> Page:
     pg.on("request", lambda r: requests_made.append(r.url))
     yield pg
     context.close()
-    elsewhere = [u for u in requests_made
-                 if urlparse(u).scheme not in ("data", "blob", "about", "file")
-                 and urlparse(u).hostname not in LOCAL_HOSTS]
-    assert not elsewhere, "requests to other hosts:\n" + "\n".join(elsewhere)
+    assert not elsewhere(requests_made), "requests to other hosts:\n" + "\n".join(elsewhere(requests_made))
 
 
 def search(page: Page, query: str) -> list[str]:
@@ -82,6 +122,16 @@ def switch_language(page: Page, lang: str) -> None:
     page.locator(".md-header__option .md-select").first.hover()
     page.locator(f".md-select__link[hreflang={lang}]").click()
     page.wait_for_load_state("load")
+
+
+def open_language_in_new_tab(page: Page, lang: str) -> Page:
+    """Middle-click the language link: the browser follows its href, no script navigates."""
+    page.locator(".md-header__option .md-select").first.hover()
+    with page.context.expect_page() as opened:
+        page.locator(f".md-select__link[hreflang={lang}]").click(button="middle")
+    tab = opened.value
+    tab.wait_for_load_state("load")
+    return tab
 
 
 def heading_in_view(page: Page, anchor: str) -> bool:
@@ -148,6 +198,203 @@ def test_a_wiki_deep_link_scrolls_to_its_heading(page, server):
     assert heading_in_view(page, "lifecycle")
 
 
+def test_language_links_work_without_javascript(new_page, server):
+    page = new_page(java_script_enabled=False)
+    page.goto(f"{server}/containers/#lifecycle")
+    switch_language(page, "en")
+    assert page.url == f"{server}/en/containers/"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    switch_language(page, "ko")
+    assert page.url == f"{server}/containers/"
+    page.goto(f"{server}/en/")
+    switch_language(page, "ko")
+    assert page.url == f"{server}/"
+
+
+def test_a_language_link_opened_in_a_new_tab_keeps_page_and_anchor(page, server):
+    page.goto(f"{server}/containers/#lifecycle")
+    tab = open_language_in_new_tab(page, "en")
+    assert tab.url == f"{server}/en/containers/#lifecycle"
+    expect(tab.locator("html")).to_have_attribute("lang", "en")
+    tab.wait_for_function("() => window.scrollY > 0")
+    assert heading_in_view(tab, "lifecycle")
+    back = open_language_in_new_tab(tab, "ko")
+    assert back.url == f"{server}/containers/#lifecycle"
+
+
+def test_language_links_work_under_another_base_path(new_page, sub_path_server):
+    page = new_page()
+    for start, lang, expected in (("en/containers/", "ko", "containers/"), ("containers/", "en", "en/containers/"),
+                                  ("", "en", "en/"), ("en/", "ko", "")):
+        page.goto(sub_path_server + start)
+        expect(page.locator("h1").first).to_be_visible()
+        tab = open_language_in_new_tab(page, lang)
+        assert tab.url == sub_path_server + expected
+        expect(tab.locator("html")).to_have_attribute("lang", lang)
+        tab.close()
+
+
+def test_no_request_fails_and_no_sitemap_is_looked_up_per_page(new_page, server):
+    """Material fetches a sitemap.xml next to each <link rel="alternate">; per-page links
+    would make that a 404 on every page (language-switch.js takes them out first)."""
+    page = new_page()
+    responses = []
+    page.on("response", lambda r: responses.append((r.status, r.url)))
+    for path in ("/", "/containers/", "/en/", "/en/containers/"):
+        page.goto(f"{server}{path}")
+        page.wait_for_load_state("networkidle")
+    assert len(responses) > 8
+    assert [r for r in responses if r[0] >= 400] == []
+    assert [u for _s, u in responses if u.endswith("/containers/sitemap.xml")] == []
+
+
+def expect_scheme(page: Page, value: str) -> None:
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", value)
+
+
+def palette_toggle(page: Page):
+    return page.locator("form[data-md-component=palette] label:not([hidden])")
+
+
+def test_the_palette_follows_the_system_setting(new_page, server):
+    dark = new_page(color_scheme="dark")
+    dark.goto(f"{server}/containers/")
+    expect_scheme(dark, "slate")
+    light = new_page(color_scheme="light")
+    light.goto(f"{server}/en/containers/")
+    expect_scheme(light, "default")
+
+
+def test_the_palette_toggle_is_kept_across_pages_and_languages(new_page, server):
+    page = new_page(color_scheme="light")
+    page.goto(f"{server}/containers/")
+    expect(palette_toggle(page)).to_have_attribute("title", "밝은 화면으로 바꾸기")   # following the system
+    palette_toggle(page).click()
+    expect(palette_toggle(page)).to_have_attribute("title", "어두운 화면으로 바꾸기")
+    palette_toggle(page).click()
+    expect_scheme(page, "slate")                       # chosen by hand, against the system's light
+    page.goto(f"{server}/images/")
+    expect_scheme(page, "slate")
+    switch_language(page, "en")
+    assert page.url == f"{server}/en/images/"
+    expect_scheme(page, "slate")                       # the English site keeps the reader's choice
+    expect(palette_toggle(page)).to_have_attribute("title", "Switch to system preference")
+
+
+def luminance(css_colour: str) -> float:
+    """Of a computed `rgb(r, g, b)` / `rgba(...)` colour, 0 (black) to 1 (white)."""
+    r, g, b = (float(v) for v in re.findall(r"[\d.]+", css_colour)[:3])
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+
+
+def test_diagrams_sit_on_a_light_card_in_dark_mode(new_page, server):
+    page = new_page(color_scheme="dark")
+    page.goto(f"{server}/containers/")
+    diagram = page.locator("img.kb-diagram").first
+    diagram.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=diagram.element_handle())
+    page_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    card_bg = diagram.evaluate("img => getComputedStyle(img).backgroundColor")
+    assert luminance(page_bg) < 0.3, page_bg
+    assert luminance(card_bg) > 0.9, card_bg
+    assert "invert" not in diagram.evaluate("img => getComputedStyle(img).filter")
+
+
+HANGUL_LINE_BREAKS = """() => {
+  // Where each line of the page's Korean paragraphs starts: [previous char, first char].
+  const hangul = /[\\uac00-\\ud7a3]/, breaks = [];
+  let lines = 0;
+  for (const block of document.querySelectorAll("article.md-content__inner > p, article.md-content__inner li")) {
+    const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+    let previous = null, top = null;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest("code, pre")) continue;
+      for (let i = 0; i < node.data.length; i++) {
+        const range = document.createRange();
+        range.setStart(node, i); range.setEnd(node, i + 1);
+        const rect = range.getClientRects()[0];
+        if (!rect || !node.data[i].trim()) { previous = node.data[i]; continue; }
+        if (top !== null && rect.top > top + 2) {
+          lines++;
+          breaks.push([previous, node.data[i]]);
+        }
+        top = rect.top; previous = node.data[i];
+      }
+    }
+  }
+  return {lines, inside: breaks.filter(([a, b]) => hangul.test(a) && hangul.test(b)).map(p => p.join(""))};
+}"""
+
+
+def test_korean_text_breaks_between_words(new_page, server):
+    page = new_page(viewport={"width": 390, "height": 844})       # a phone: many short lines
+    page.goto(f"{server}/containers/")
+    found = page.evaluate(HANGUL_LINE_BREAKS)
+    assert found["lines"] > 30, "the test needs wrapped Korean text"
+    assert found["inside"] == [], f"lines broken inside Korean words: {found['inside']}"
+    long_token = page.evaluate("""() => {
+        const p = document.createElement("p");
+        p.textContent = "아주 긴 주소도 줄을 넘치지 않습니다: " + "registry.example.com/".repeat(20);
+        document.querySelector("article.md-content__inner").append(p);
+        return [p.scrollWidth, p.clientWidth]; }""")
+    assert long_token[0] <= long_token[1], f"a long token overflows its line: {long_token}"
+
+
+def test_selecting_a_transcript_by_hand_leaves_out_the_prompts(page, server):
+    page.goto(f"{server}/containers/")
+    block = page.locator(".language-console.highlight pre").nth(1)
+    block.scroll_into_view_if_needed()
+    box = block.bounding_box()
+    # drag from the end of the block back to its first line, as a reader selects
+    page.mouse.move(box["x"] + box["width"] - 10, box["y"] + box["height"] - 5)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 3, box["y"] + 8, steps=10)
+    page.mouse.up()
+    page.keyboard.press("Control+c")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    shown = block.locator("code").inner_text().splitlines()
+    assert shown[0].startswith("$ ") and len(shown) >= 2
+    assert copied.strip() == "\n".join(line.removeprefix("$ ") for line in shown).strip()
+    assert "$ " not in copied
+
+
+@pytest.fixture(scope="module")
+def site_with_repository(tmp_path_factory):
+    site = tmp_path_factory.mktemp("with-repo") / "site"
+    done = mkdocs_build(site, env={"REPO_URL": "https://github.com/example/docker-kb",
+                                   "DOCKER_KB_REPORT": str(site.parent / "none.json")})
+    assert done.returncode == 0, done.stdout + done.stderr
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_the_repository_link_asks_no_other_host(new_page, site_with_repository):
+    """Material's header widget would ask api.github.com for stars and forks (new_page fails on that)."""
+    page = new_page()
+    page.goto(f"{site_with_repository}/containers/")
+    page.wait_for_load_state("networkidle")
+    repository = page.locator(".md-header a.md-source")
+    expect(repository).to_have_attribute("href", "https://github.com/example/docker-kb")
+    expect(repository).to_contain_text("example/docker-kb")
+    expect(page.locator("a.md-content__button[rel=edit]")).to_have_attribute(
+        "href", "https://github.com/example/docker-kb/edit/main/docs/ko/containers.md")
+
+
+def test_screenshots_in_light_and_dark(new_page, server):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for colours in ("light", "dark"):
+        page = new_page(color_scheme=colours)
+        for lang, path in (("ko", "/containers/"), ("en", "/en/containers/")):
+            page.goto(f"{server}{path}")
+            page.wait_for_load_state("networkidle")
+            expect_scheme(page, "slate" if colours == "dark" else "default")
+            target = SCREENSHOTS / f"{lang}-containers-{colours}.png"
+            page.screenshot(path=str(target), full_page=True)
+            assert target.stat().st_size > 10_000
+
+
 def test_screenshots(page, server):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for path, name in (("/", "home-ko"), ("/en/", "home-en"), ("/dockerfile/", "dockerfile-ko")):
@@ -176,4 +423,14 @@ def test_offline_archive_opens_from_the_file_system_with_search(page, archive, r
     page.goto((archive / "containers.html").as_uri() + "#lifecycle")
     switch_language(page, "en")
     assert page.url == (archive / "en" / "containers.html").as_uri() + "#lifecycle"
+    tab = open_language_in_new_tab(page, "ko")
+    assert tab.url == (archive / "containers.html").as_uri() + "#lifecycle"
     assert all(urlparse(u).scheme in ("file", "data", "blob", "about") for u in requests_made), requests_made
+
+
+def test_offline_archive_language_links_work_without_javascript(new_page, archive):
+    page = new_page(java_script_enabled=False)
+    page.goto((archive / "en" / "images.html").as_uri())
+    switch_language(page, "ko")
+    assert page.url == (archive / "images.html").as_uri()
+    expect(page.locator("html")).to_have_attribute("lang", "ko")

@@ -7,7 +7,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 
-
 class Anchors(HTMLParser):
     def __init__(self):
         super().__init__()

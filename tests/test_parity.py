@@ -7,7 +7,6 @@ import difflib
 import re
 
 import pytest
-
 from conftest import ROOT, pages
 from markdown_structure import read
 

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
+from xml.etree import ElementTree
 
-from conftest import LANGS, ROOT, pages
+import pytest
+from conftest import LANGS, ROOT, mkdocs_build, pages
+
+
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory) -> Path:
+    """The build ./kb archive makes: OFFLINE=true, links to .html files, for file://."""
+    site = tmp_path_factory.mktemp("offline") / "site"
+    done = mkdocs_build(site, env={"OFFLINE": "true", "DOCKER_KB_REPORT": str(site.parent / "none.json")})
+    assert done.returncode == 0, done.stdout + done.stderr
+    return site
 
 
 class Resources(HTMLParser):
@@ -78,3 +90,133 @@ def test_scripts_request_no_other_host(built_site: Path):
         text = js.read_text(encoding="utf-8")
         assert not re.search(r"""fetch\(\s*['"]https?://|https?://(?!www\.w3\.org)[\w.-]+/[\w./-]*\.(?:js|css|woff2?)""",
                              text), js
+
+
+class LanguageLinks(HTMLParser):
+    """The language menu's links and the <link rel="alternate" hreflang> tags of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.menu: dict[str, str] = {}
+        self.head: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and "md-select__link" in (a.get("class") or "").split() and a.get("hreflang"):
+            self.menu[a["hreflang"]] = a["href"]
+        if tag == "link" and a.get("rel") == "alternate" and a.get("hreflang"):
+            self.head[a["hreflang"]] = a["href"]
+
+
+def language_links(html: Path) -> LanguageLinks:
+    parser = LanguageLinks()
+    parser.feed(html.read_text(encoding="utf-8"))
+    return parser
+
+
+def built_page(site: Path, lang: str, rel: Path, directory_urls: bool = True) -> Path:
+    """Where a docs page (docs/<lang>/<rel>.md) is built."""
+    root = site if lang == "ko" else site / lang
+    stem = rel.with_suffix("")
+    if not directory_urls:
+        return root / stem.with_suffix(".html")
+    return root / ("index.html" if stem.name == "index" else f"{stem}/index.html")
+
+
+def resolve(html: Path, href: str) -> Path:
+    """The file a relative href on `html` leads to, as a browser (or a static server) finds it."""
+    assert not urlparse(href).scheme and not href.startswith("/"), f"{html}: {href} is not relative"
+    target = (html.parent / urlparse(href).path).resolve()
+    return target / "index.html" if target.is_dir() else target
+
+
+def assert_language_links_lead_to_counterparts(site: Path, directory_urls: bool = True):
+    checked = 0
+    for lang in LANGS:
+        for source in pages(lang):
+            rel = source.relative_to(ROOT / "docs" / lang)
+            html = built_page(site, lang, rel, directory_urls)
+            links = language_links(html)
+            for other in LANGS:
+                if (ROOT / "docs" / other / rel).is_file():
+                    expected = built_page(site, other, rel, directory_urls).resolve()
+                else:      # not translated yet: that language's home page
+                    expected = built_page(site, other, Path("index.md"), directory_urls).resolve()
+                for where, found in (("menu", links.menu), ("<link rel=alternate>", links.head)):
+                    assert other in found, f"{html}: no {where} link to {other}"
+                    assert resolve(html, found[other]) == expected, \
+                        f"{html.relative_to(site)}: {where} link to {other} is {found[other]!r}, not {expected}"
+                    checked += 1
+    assert checked >= 4 * 2 * 10
+
+
+def test_language_links_lead_to_the_same_page_in_the_other_language(built_site: Path):
+    """Written at build time, relative to the page: no script needed, any base path."""
+    assert_language_links_lead_to_counterparts(built_site)
+    # not the other language's home page, as Material's own configuration would give
+    assert language_links(built_site / "containers" / "index.html").menu["en"] == "../en/containers/"
+    assert language_links(built_site / "en" / "containers" / "index.html").menu["ko"] == "../../containers/"
+
+
+def test_offline_build_links_html_files_of_the_other_language(offline_site: Path):
+    assert_language_links_lead_to_counterparts(offline_site, directory_urls=False)
+    assert language_links(offline_site / "containers.html").menu["en"] == "en/containers.html"
+    assert language_links(offline_site / "en" / "containers.html").menu["ko"] == "../containers.html"
+
+
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+
+
+def test_both_sitemaps_list_each_pages_translation(built_site: Path):
+    site_url = "https://example.github.io/docker-kb/"
+    versions: dict[str, dict[str, str]] = {}
+    for sitemap in (built_site / "sitemap.xml", built_site / "en" / "sitemap.xml"):
+        for url in ElementTree.parse(sitemap).getroot().findall("s:url", SITEMAP_NS):
+            loc = url.findtext("s:loc", namespaces=SITEMAP_NS).strip()
+            alternates = {link.get("hreflang"): link.get("href")
+                          for link in url.findall("x:link", SITEMAP_NS) if link.get("rel") == "alternate"}
+            versions[loc] = alternates
+    for lang in LANGS:
+        for source in pages(lang):
+            rel = source.relative_to(ROOT / "docs" / lang)
+            stem = rel.with_suffix("").as_posix()
+            page_url = (site_url + ("" if lang == "ko" else f"{lang}/")
+                        + ("" if stem == "index" else f"{stem.removesuffix('/index')}/"))
+            assert page_url in versions, f"{page_url} is not in the {lang} sitemap"
+            alternates = versions[page_url]
+            translated = {other for other in LANGS if (ROOT / "docs" / other / rel).is_file()}
+            assert set(alternates) == (translated if len(translated) > 1 else set()), f"{page_url}: {alternates}"
+            for href in alternates.values():
+                assert versions[href] == alternates, f"{page_url} and {href} don't list each other"
+                local = built_site / href[len(site_url):] / "index.html"
+                assert local.is_file(), f"{page_url}: alternate {href} was not built"
+    gz = gzip.decompress((built_site / "sitemap.xml.gz").read_bytes()).decode()
+    assert 'hreflang="en"' in gz, "sitemap.xml.gz should match sitemap.xml"
+
+
+def test_the_404_pages_speak_the_language_of_their_site(built_site: Path):
+    ko = (built_site / "404.html").read_text(encoding="utf-8")
+    en = (built_site / "en" / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="ko"' in ko and "<h1>404 - 페이지를 찾을 수 없습니다</h1>" in ko
+    assert '<html lang="en"' in en and "<h1>404 - Page not found</h1>" in en
+    assert "Not found" not in ko
+
+
+def test_no_repository_or_edit_links_without_REPO_URL(built_site: Path):
+    html = (built_site / "containers" / "index.html").read_text(encoding="utf-8")
+    assert 'class="md-source"' not in html and 'rel="edit"' not in html
+
+
+def test_REPO_URL_adds_the_repository_and_an_edit_link_per_language(tmp_path):
+    site = tmp_path / "site"
+    done = mkdocs_build(site, env={"REPO_URL": "https://github.com/example/docker-kb",
+                                   "DOCKER_KB_REPORT": str(tmp_path / "none.json")})
+    assert done.returncode == 0, done.stderr
+    for lang, html in (("ko", site / "containers" / "index.html"), ("en", site / "en" / "containers" / "index.html")):
+        text = html.read_text(encoding="utf-8")
+        assert re.search(r'<a href="https://github.com/example/docker-kb" title="[^"]+" class="md-source"', text)
+        assert re.search(r'<div class="md-source__repository">\s*example/docker-kb\s*</div>', text)
+        edit = re.search(r'<a href="([^"]+)" title="[^"]+" class="md-content__button md-icon" rel="edit"', text)
+        assert edit and edit[1] == f"https://github.com/example/docker-kb/edit/main/docs/{lang}/containers.md"
+        # Material would fetch stars and forks from api.github.com for this widget
+        assert 'data-md-component="source"' not in text

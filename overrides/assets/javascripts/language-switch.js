@@ -1,23 +1,36 @@
 /*
- * Language switch that keeps the page and the anchor.
+ * Language switch: carry the #anchor the reader is at.
  *
- * Both languages have the same page paths and heading anchors (tests/test_parity.py
- * keeps them in step), so the same page in the other language is: the other
- * language's root + this page's path below our root + #anchor.
+ * The language menu's links already point at this page in the other language: the build
+ * writes each page's counterpart into the HTML (macros/alternates.py), so they work
+ * without JavaScript, in a new tab, under any base path and from file://. Both languages
+ * have the same anchors, so all that is left is the part of the address only the browser
+ * knows: just before a language link is followed (click, middle-click, context menu,
+ * keyboard), its href gets the current #anchor.
  *
- * Material's own switch looks the page up in the other language's sitemap.xml. That
- * lookup can't work here: the Korean site is the site root, so every address is
- * "under" it; on file:// no sitemap is fetched; and when the site is served from
- * an address other than site_url the sitemap's URLs don't match. It then falls
- * back to the other language's home page, or to the page without its anchor.
+ * The per-page <link rel="alternate" hreflang> tags are for search engines, which read
+ * them from the HTML as built (and from both sitemaps). They are taken out of the live
+ * page before Material's bundle reads them at DOMContentLoaded: Material 9 fetches a
+ * sitemap.xml next to each such tag (a 404 for every page below a language's root) to
+ * re-route language links through the sitemap, which these links don't need.
  */
-document.addEventListener("click", function (event) {
-  var link = event.target.closest ? event.target.closest("a[hreflang]") : null;
-  if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
-  var config = JSON.parse(document.getElementById("__config").textContent);
-  var root = new URL(config.base.replace(/\/?$/, "/"), location.href).href;
-  if (location.href.indexOf(root) !== 0) return;
-  event.preventDefault();
-  event.stopPropagation();
-  location.href = new URL(location.href.slice(root.length), link.href).href;
-}, true);
+(function () {
+  document.querySelectorAll("link[rel=alternate][hreflang]").forEach(function (tag) {
+    tag.remove();
+  });
+
+  function carryAnchor(event) {
+    var link = event.target && event.target.closest ? event.target.closest("a[hreflang]") : null;
+    if (!link) return;
+    var built = link.getAttribute("data-kb-href");
+    if (built === null) {
+      built = link.getAttribute("href");
+      link.setAttribute("data-kb-href", built);
+    }
+    link.setAttribute("href", built.split("#")[0] + location.hash);
+  }
+
+  ["mousedown", "touchstart", "focusin", "contextmenu", "click", "auxclick"].forEach(function (type) {
+    document.addEventListener(type, carryAnchor, true);
+  });
+})();
