@@ -329,10 +329,18 @@ class DockerCommand:
     env: dict[str, str] = field(default_factory=dict)
     global_options: list[Option] = field(default_factory=list)
     sources: list[DockerCommand] = field(default_factory=list)   # docker commands whose output feeds it
+    group_options: list[Option] = field(default_factory=list)    # `docker compose -p NAME up`: -p NAME
 
     @property
     def name(self) -> str:
         return " ".join(self.path)
+
+    def argv(self, drop: tuple[str, ...] = ()) -> list[str]:
+        """The command as words again, without the options named in `drop` (e.g. -t)."""
+        def flat(options: list[Option]) -> list[str]:
+            return [w for o in options if o.name not in drop for w in (o.name, o.value) if w is not None]
+        return ["docker", *flat(self.global_options), *self.path[:1], *flat(self.group_options), *self.path[1:],
+                *flat(self.options), *self.operands]
 
     def has(self, *names: str) -> bool:
         return any(o.name in names for o in self.options)
@@ -445,6 +453,7 @@ def read_docker(cmd: SimpleCommand) -> DockerCommand | None:
     if not rest:
         return DockerCommand(words, (), [], [], env=cmd.env, global_options=globals_)
     offset = len(words) - len(rest)
+    group: list[Option] = []
     path: tuple[str, ...] = (rest[0],)
     args = rest[1:]
     if rest[0] in MANAGEMENT and args and not args[0].startswith("-"):
@@ -456,13 +465,13 @@ def read_docker(cmd: SimpleCommand) -> DockerCommand | None:
         copts, cargs, first = _parse_options(args, {"--dry-run", "--compatibility", "--all-resources"})
         if cargs:
             path, args, offset = ("compose", cargs[0]), cargs[1:], offset + 1 + first + 1
-            globals_ += copts
+            group = copts
     key = path[-1] if path[-1] in ("prune", "df") else " ".join(path)
     options, operands, first = _parse_options(args, BOOLEAN.get(key, set()))
     start = offset + 1 + first
     dynamic = any(cmd.is_dynamic(k) for k in range(start, len(words) + 1))
     sources = [d for s in cmd.sources if (d := read_docker(s)) is not None]
-    return DockerCommand(words, path, options, operands, dynamic, cmd.env, globals_, sources)
+    return DockerCommand(words, path, options, operands, dynamic, cmd.env, globals_, sources, group)
 
 
 def docker_commands(text: str) -> list[DockerCommand]:

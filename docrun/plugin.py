@@ -167,15 +167,14 @@ class PageCollector(pytest.Collector):
         leader = run.leader
         if leader is not None and (done := results.complete(id(leader), len(self.page.blocks))):
             self.reused, self.shared_with = done, leader.page.display
-            self.engine_label = next((r.engine for r in results.records
-                                      if r.page == leader.page.display and r.engine), "")
+            self.engine_label = results.engines.get(id(leader), "")
             return
         self._from_cache(engines)
         if self.reused is not None:
             return
         machine, self.release = engines.machine_for(run.run_pass, isolated=self.page.isolated is not None)
         engines.note(machine, self.builder)
-        self.engine_label = machine.label
+        self.engine_label = results.engines[id(run)] = machine.label
         options = Options(timeout=self.config.getoption("block_timeout"), update=self.config.getoption("update"),
                           classic=run.run_pass.classic,
                           on_wait=lambda: say(self.config, "docrun: another run is using this engine; waiting"))
@@ -195,7 +194,7 @@ class PageCollector(pytest.Collector):
         if entry and (outcomes := cached_outcomes(entry, self.page.blocks)):
             self.reused = dict(enumerate(outcomes))
             self.shared_with = "an earlier run (--changed: nothing changed)"
-            self.engine_label = entry.get("engine", "")
+            self.engine_label = self.config.stash[RESULTS].engines[id(self.run)] = entry.get("engine", "")
 
     def outcome(self, index: int) -> tuple[Outcome, str]:
         if self.reused is not None:

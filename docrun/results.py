@@ -34,6 +34,7 @@ class Results:
     # a page run (id) -> block index -> (outcome, when it ran)
     outcomes: dict[int, dict[int, tuple[Outcome, str]]] = field(default_factory=dict)
     edits: list[update.Edit] = field(default_factory=list)
+    engines: dict[int, str] = field(default_factory=dict)    # a page run (id) -> the engine it ran on
     started: str = field(default_factory=report.now)
     docs_dir: str = ""
     report: dict | None = None

@@ -696,3 +696,15 @@ def test_ctrl_c_while_the_current_engine_starts_leaves_nothing_behind(client, tm
     assert proc.returncode != 0, out
     assert not client.containers.list(all=True, filters={"label": "docker-kb.run"}), out
     assert_nothing_leaked(client, before)
+
+
+def test_a_translation_s_last_passed_note_names_the_same_engines_and_builders(client, tmp_path):
+    extra = ["--docker-builder", "auto"] + (["--current-engine", "on"] if provisioned(client) else [])
+    page = textwrap.dedent(BUSY_PAGE)
+    run = run_docs(tmp_path, {"en/busy.md": page, "ko/busy.md": page.replace("# Busy", "# 바쁨")}, *extra)
+    assert run.proc.returncode == 0, run.out
+    en, ko = (run.report["pages"][p]["last_passed"]["engines"] for p in ("en/busy.md", "ko/busy.md"))
+    assert ko == en
+    ran = {(b["engine"], b["builder"]) for b in run.blocks() if b["page"] == "en/busy.md" and b["engine"]}
+    assert {(e["engine"], b) for e in en for b in e["builders"]} == ran
+    assert {b["shared_with"] for b in run.blocks() if b["page"] == "ko/busy.md"} == {"en/busy.md"}

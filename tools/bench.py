@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from docmodel.dockercli import docker_commands  # noqa: E402
 from docmodel.page import ActionBlock, ConsoleBlock, FileBlock, find_pages, read_page  # noqa: E402
 from docmodel.snippets import SnippetStore  # noqa: E402
 
@@ -65,9 +66,13 @@ def file_script(block: FileBlock) -> list[str]:
 def console_script(block: ConsoleBlock) -> list[str]:
     out = []
     for cmd in block.commands:
-        if cmd.session:   # a terminal from script(1), the session typed on its stdin
+        if cmd.session:   # no terminal: the session's commands fed on stdin, read line by line by the shell
+            (docker,) = docker_commands(cmd.text)
+            argv = docker.argv(drop=("-t", "--tty"))
+            if docker.path == ("compose", "exec"):
+                argv.insert(argv.index("exec") + 1, "-T")
             typed = "\n".join(step.text for step in cmd.session)
-            out.append(f"script -qec {shlex.quote(cmd.text)} /dev/null >&4 2>&1 <<'__BENCH_EOF__'\n"
+            out.append(f"{shlex.join(argv)} >&4 2>&1 <<'__BENCH_EOF__'\n"
                        f"{typed}\n__BENCH_EOF__")
         else:
             out.append(f"{{ {cmd.text}\n}} >&4 2>&1 </dev/null")
@@ -116,7 +121,8 @@ def main(argv: list[str]) -> None:
     engine = prepare(log=lambda line: print(line, flush=True))
     kit = find_kit() if engine.provisioned else None
     docs = Path(args.docs_dir).resolve()
-    store = SnippetStore(ROOT / "snippets")
+    own_docs = docs == (ROOT / "docs").resolve()         # someone else's docs have no snippets of ours
+    store = SnippetStore(ROOT / "snippets") if own_docs else None
     pages = [read_page(p, docs, store) for p in find_pages(docs)]
     distinct = list({p.scenario_key: p for p in reversed(pages) if not p.isolated}.values())
     tmp = Path(tempfile.mkdtemp(prefix="kb-bench-"))
@@ -135,7 +141,7 @@ def main(argv: list[str]) -> None:
     def pytest(*extra: str) -> list[str]:
         return [sys.executable, "-m", "pytest", "tests/examples.docrun", "-q", "-o", "addopts=-p docrun.plugin",
                 "-p", "cacheprovider", "-o", f"cache_dir={tmp / 'cache'}", "--docs-dir", str(docs),
-                "--snippets-dir", str(ROOT / "snippets"), "--report-dir", str(tmp / "reports"),
+                *(["--snippets-dir", str(ROOT / "snippets")] if own_docs else []), "--report-dir", str(tmp / "reports"),
                 f"--junitxml={tmp / 'junit.xml'}", *extra]
 
     summary: dict = {"engine": engine.label, "pages": len(pages), "distinct_scenarios": len(distinct),

@@ -80,3 +80,12 @@ def test_commands_that_act_on_what_the_page_did_not_create(text, words):
 ])
 def test_ordinary_commands_are_not_hazards(text):
     assert [h for d in docker_commands(text) for h in d.hazards()] == []
+
+
+@pytest.mark.parametrize("text, argv", [
+    ("docker run -it --rm --name try debian:trixie-slim bash", "docker run -i --rm --name try debian:trixie-slim bash"),
+    ("docker -H unix:///x.sock exec -it web sh", "docker -H unix:///x.sock exec -i web sh"),
+    ("docker compose -p demo exec web sh", "docker compose -p demo exec web sh"),
+])
+def test_a_command_as_words_again_without_some_options(text, argv):
+    assert one(text).argv(drop=("-t", "--tty")) == argv.split()
