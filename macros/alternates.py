@@ -18,7 +18,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 from xml.etree import ElementTree
 
 from mkdocs.structure.files import File
@@ -62,6 +62,19 @@ def relative_href(target: str, page_url: str) -> PageHref:
     if href == ".":
         return PageHref("./")
     return PageHref(href + "/" if slash else href)
+
+
+def homes_from_anywhere(langs: list[Language], site_url: str | None, own: str) -> list[tuple[str, str]]:
+    """(lang, absolute path of its home) of the other languages, for a page served at any
+    address (the 404 page): joined to the path of this site's `site_url`."""
+    base = urlsplit(site_url or "/").path or "/"
+    base = base if base.endswith("/") else base + "/"
+    homes = []
+    for language in langs:
+        if language.lang != own:
+            home = posixpath.normpath(posixpath.join(base, language.root))
+            homes.append((language.lang, home if home.endswith("/") else home + "/"))
+    return homes
 
 
 def languages(config) -> list[Language]:

@@ -114,7 +114,8 @@ def on_post_page(output, page, config):
 
 def on_post_template(output, template_name, config):
     if template_name == "404.html":
-        localized = not_found.localized(output, _lang(config))
+        localized = not_found.localized(output, _lang(config), alternates.homes_from_anywhere(
+            _languages.get(id(config)) or [], config.site_url, _lang(config)))
         if localized is None:
             log.warning(f"404.html: Material's heading {not_found.MATERIAL_HEADING!r} was not found; "
                         "the 404 page is not in the site's language (see macros/not_found.py)")

@@ -31,3 +31,11 @@ def built_site(tmp_path_factory) -> Path:
 
 def pages(lang: str) -> list[Path]:
     return sorted((ROOT / "docs" / lang).rglob("*.md"))
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """The site's config and macros, two pages per language, in a fresh git repository
+    (tests/git_project.py)."""
+    from git_project import new_project
+    return new_project(tmp_path)

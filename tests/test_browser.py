@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import re
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from urllib.parse import urlparse
 
 import pytest
 from conftest import ROOT, mkdocs_build
+from git_project import build, commit, edit
 from playwright.sync_api import Page, expect, sync_playwright
 
 from docmodel.page import ConsoleBlock, read_page
@@ -358,28 +360,113 @@ def test_selecting_a_transcript_by_hand_leaves_out_the_prompts(page, server):
     assert "$ " not in copied
 
 
+class PagesHandler(QuietHandler):
+    """Serves the site as GitHub Pages serves a project: under /docker-kb/, and the site's
+    top-level 404.html, with status 404, for any address that has no file."""
+    PREFIX = "/docker-kb/"
+
+    def send_head(self):
+        path = urlparse(self.path).path
+        target = Path(self.translate_path(path[len(self.PREFIX) - 1:])) if path.startswith(self.PREFIX) else None
+        if target is not None and (target.is_file() or (target / "index.html").is_file()):
+            self.path = self.path[len(self.PREFIX) - 1:]
+            return super().send_head()
+        page = Path(self.directory, "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        return io.BytesIO(page)
+
+
 @pytest.fixture(scope="module")
-def site_with_repository(tmp_path_factory):
-    site = tmp_path_factory.mktemp("with-repo") / "site"
-    done = mkdocs_build(site, env={"REPO_URL": "https://github.com/example/docker-kb",
+def pages_site(tmp_path_factory):
+    """The site built for its published address (SITE_URL, REPO_URL set) and served there."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), QuietHandler)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}{PagesHandler.PREFIX}"
+    site = tmp_path_factory.mktemp("published") / "site"
+    done = mkdocs_build(site, env={"SITE_URL": base, "REPO_URL": "https://github.com/example/docker-kb",
                                    "DOCKER_KB_REPORT": str(site.parent / "none.json")})
     assert done.returncode == 0, done.stdout + done.stderr
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    httpd.RequestHandlerClass = functools.partial(PagesHandler, directory=str(site))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    yield base
     httpd.shutdown()
 
 
-def test_the_repository_link_asks_no_other_host(new_page, site_with_repository):
+def test_the_repository_link_asks_no_other_host(new_page, pages_site):
     """Material's header widget would ask api.github.com for stars and forks (new_page fails on that)."""
     page = new_page()
-    page.goto(f"{site_with_repository}/containers/")
+    page.goto(f"{pages_site}containers/")
     page.wait_for_load_state("networkidle")
     repository = page.locator(".md-header a.md-source")
     expect(repository).to_have_attribute("href", "https://github.com/example/docker-kb")
     expect(repository).to_contain_text("example/docker-kb")
     expect(page.locator("a.md-content__button[rel=edit]")).to_have_attribute(
         "href", "https://github.com/example/docker-kb/edit/main/docs/ko/containers.md")
+    page.goto(f"{pages_site}en/containers/")
+    expect(page.locator("a.md-content__button[rel=edit]")).to_have_attribute(
+        "href", "https://github.com/example/docker-kb/edit/main/docs/en/containers.md")
+
+
+@pytest.mark.parametrize("missing", ["containers/no-such-section/", "en/no-such-page/"])
+def test_a_missing_address_gets_the_korean_404_with_a_way_to_the_english_pages(new_page, pages_site, missing):
+    page = new_page(java_script_enabled=False)
+    failed = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    response = page.goto(f"{pages_site}{missing}")
+    assert response.status == 404
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("html")).to_have_attribute("lang", "ko")
+    expect(page.locator("article h1")).to_have_text("404 - 페이지를 찾을 수 없습니다")
+    # served at the missing address, the page still has its stylesheets (absolute addresses)
+    assert page.locator("header.md-header").evaluate("h => getComputedStyle(h).position") == "sticky"
+    assert not failed, failed
+    english = page.locator('p[lang=en] a[hreflang=en]')
+    expect(english).to_have_attribute("href", urlparse(pages_site).path + "en/")
+    english.click()
+    page.wait_for_load_state("load")
+    assert page.url == f"{pages_site}en/"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def test_the_translation_notice_appears_and_goes_as_the_commits_say(new_page, project):
+    """A real git repository (test_translation_status's project): the English page shows the
+    notice once its Korean original changes, links to it, and loses it once it catches up."""
+    built = build(project)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler,
+                                                                                 directory=str(built.site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    english = f"http://127.0.0.1:{httpd.server_address[1]}/en/containers/"
+    try:
+        page = new_page(locale="en-US")
+        page.goto(english)
+        expect(page.locator("article h1#containers")).to_contain_text("Containers")
+        expect(page.locator(".translation-behind")).to_have_count(0)
+
+        edit(project, "ko", "실행한 뒤에는 지웁니다.", "실행한 뒤에는 `docker rm`으로 지웁니다.")
+        commit(project, "2026-02-03T12:00:00+00:00", "ko: how to remove")
+        build(project)
+        page.goto(english)
+        notice = page.locator(".translation-behind")
+        expect(notice).to_be_visible()
+        expect(notice).to_contain_text("The Korean original of this page changed on 2026-02-03")
+        assert notice.evaluate("n => n.getBoundingClientRect().top") < page.locator("h1").evaluate(
+            "h => h.getBoundingClientRect().bottom") + 200, "the notice is at the top of the page"
+        notice.locator("a[hreflang=ko]").click()
+        page.wait_for_load_state("load")
+        assert urlparse(page.url).path == "/containers/"
+        expect(page.locator("html")).to_have_attribute("lang", "ko")
+        expect(page.locator(".translation-behind")).to_have_count(0)
+
+        edit(project, "en", "Remove it when you are done.", "Remove it with `docker rm` when you are done.")
+        commit(project, "2026-02-20T08:00:00+00:00", "en: how to remove")
+        build(project)
+        page.goto(english)
+        expect(page.locator("article h1#containers")).to_contain_text("Containers")
+        expect(page.locator(".translation-behind")).to_have_count(0)
+    finally:
+        httpd.shutdown()
 
 
 def test_screenshots_in_light_and_dark(new_page, server):

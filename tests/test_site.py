@@ -200,6 +200,11 @@ def test_the_404_pages_speak_the_language_of_their_site(built_site: Path):
     assert '<html lang="ko"' in ko and "<h1>404 - 페이지를 찾을 수 없습니다</h1>" in ko
     assert '<html lang="en"' in en and "<h1>404 - Page not found</h1>" in en
     assert "Not found" not in ko
+    # GitHub Pages serves the top-level 404 for a missing address under en/ too, at that address
+    assert re.search(r'<p lang="en" class="kb-other-language">The English pages start '
+                     r'<a href="/docker-kb/en/" hreflang="en">here</a>\.</p>', ko)
+    assert re.search(r'<p lang="ko" class="kb-other-language">한국어 페이지는 '
+                     r'<a href="/docker-kb/" hreflang="ko">여기</a>에서 시작합니다\.</p>', en)
 
 
 def test_no_repository_or_edit_links_without_REPO_URL(built_site: Path):

@@ -1,0 +1,125 @@
+"""A small copy of the site in a real git repository, for the tests of last-changed dates
+and translation notices (tests/test_translation_status.py, tests/test_browser.py).
+
+`new_project` copies the site's configuration and macros into a temporary project with
+two small pages per language and commits them; `commit` and `edit` make the history;
+`build` runs the real `mkdocs build --strict` as `./kb build` does.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+PAGE = {
+    "ko": """# 컨테이너 { #containers }
+
+컨테이너(container)는 이미지에서 시작한 프로세스입니다.
+
+## 실행 { #run }
+
+```console
+$ echo hello
+hello
+```
+
+실행한 뒤에는 지웁니다.
+""",
+    "en": """# Containers { #containers }
+
+A container is a process started from an image.
+
+## Run { #run }
+
+```console
+$ echo hello
+hello
+```
+
+Remove it when you are done.
+""",
+}
+HOME = {"ko": "# 홈 { #home }\n\n[컨테이너](containers.md)\n",
+        "en": "# Home { #home }\n\n[Containers](containers.md)\n"}
+
+
+def git(repo: Path, *args: str, when: str | None = None) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Author", "GIT_AUTHOR_EMAIL": "author@example.com",
+           "GIT_COMMITTER_NAME": "Author", "GIT_COMMITTER_EMAIL": "author@example.com",
+           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    if when:
+        env |= {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    done = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def new_project(tmp_path: Path) -> Path:
+    """The site's config and macros, two pages per language, in a fresh git repository."""
+    repo = tmp_path / "kb"
+    repo.mkdir()
+    for name in ("mkdocs.yml", "mkdocs.en.yml"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        text = re.sub(r"^watch:\n(?:  - .*\n)+", "", text, flags=re.M)
+        text = re.sub(r"^nav:\n(?:  - .*\n)+", "nav:\n  - index.md\n  - containers.md\n", text, flags=re.M)
+        (repo / name).write_text(text, encoding="utf-8")
+    ignore = shutil.ignore_patterns("__pycache__")
+    for folder in ("macros", "overrides", "snippets"):
+        shutil.copytree(ROOT / folder, repo / folder, ignore=ignore)
+    for lang in ("ko", "en"):
+        (repo / "docs" / lang).mkdir(parents=True)
+        (repo / "docs" / lang / "index.md").write_text(HOME[lang], encoding="utf-8")
+        (repo / "docs" / lang / "containers.md").write_text(PAGE[lang], encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    commit(repo, "2026-01-10T09:00:00+00:00", "pages in both languages")
+    return repo
+
+
+def commit(repo: Path, when: str, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message, when=when)
+
+
+def edit(repo: Path, lang: str, old: str, new: str) -> None:
+    page = repo / "docs" / lang / "containers.md"
+    text = page.read_text(encoding="utf-8")
+    assert old in text
+    page.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+class Built:
+    def __init__(self, site: Path, log: str):
+        self.site, self.log = site, log
+
+    def page(self, lang: str, name: str = "containers") -> str:
+        root = self.site if lang == "ko" else self.site / lang
+        return (root / name / "index.html").read_text(encoding="utf-8")
+
+    def notices(self, lang: str) -> list[str]:
+        return re.findall(r'<div class="admonition warning translation-behind">.*?</div>', self.page(lang), re.S)
+
+    def changed(self, lang: str, name: str = "containers") -> str | None:
+        found = re.search(r'<p class="kb-changed">.*?<time datetime="[^"]+">([^<]+)</time>', self.page(lang, name))
+        return found[1] if found else None
+
+
+def build(repo: Path) -> Built:
+    """`mkdocs build --strict` as `./kb build` runs it (INFO messages shown)."""
+    site = repo.parent / "site"
+    shutil.rmtree(site, ignore_errors=True)
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], cwd=repo,
+                          capture_output=True, text=True,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT),
+                               "DOCKER_KB_REPORT": str(repo.parent / "no-report.json")})
+    assert done.returncode == 0, done.stdout + done.stderr
+    return Built(site, done.stdout + done.stderr)
+
+
+def behind_lines(log: str) -> list[str]:
+    return [line for line in log.splitlines() if "translation behind" in line]
