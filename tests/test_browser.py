@@ -331,6 +331,7 @@ HANGUL_LINE_BREAKS = """() => {
 def test_korean_text_breaks_between_words(new_page, server):
     page = new_page(viewport={"width": 390, "height": 844})       # a phone: many short lines
     page.goto(f"{server}/containers/")
+    assert page.locator("article p").first.evaluate("p => getComputedStyle(p).wordBreak") == "keep-all"
     found = page.evaluate(HANGUL_LINE_BREAKS)
     assert found["lines"] > 30, "the test needs wrapped Korean text"
     assert found["inside"] == [], f"lines broken inside Korean words: {found['inside']}"
