@@ -72,8 +72,8 @@ class Failed(Outcome):
 
 
 @dataclass(frozen=True)
-class Illustrative(Outcome):
-    status: ClassVar[str] = "illustrative"
+class _NotRunOnPurpose(Outcome):
+    """A block the page says not to run, with the page's reason."""
     why: str = ""
 
     @property
@@ -82,13 +82,13 @@ class Illustrative(Outcome):
 
 
 @dataclass(frozen=True)
-class Skipped(Outcome):
-    status: ClassVar[str] = "skipped"
-    why: str = ""
+class Illustrative(_NotRunOnPurpose):
+    status: ClassVar[str] = "illustrative"
 
-    @property
-    def reason(self) -> str:
-        return self.why
+
+@dataclass(frozen=True)
+class Skipped(_NotRunOnPurpose):
+    status: ClassVar[str] = "skipped"
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,7 @@ def build_busybox(image: CatalogueImage, log) -> None:
             (root / d).mkdir(parents=True, exist_ok=True)
         (root / "tmp").chmod(0o1777)
         shutil.copy2(busybox, root / "bin/busybox")
-        applets = subprocess.run([busybox, "--list"], capture_output=True, text=True, check=True).stdout.split()
+        applets = proc.run([busybox, "--list"]).split()
         for applet in applets:
             if applet != "busybox":
                 (root / "bin" / applet).symlink_to("busybox")

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
+
+from kbutil import proc
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,10 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def build_archive(target: Path) -> Path:
     target = target.resolve()
     env = {**os.environ, "OFFLINE": "true", "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(target)],
-                          cwd=ROOT, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"archive: mkdocs build failed:\n{done.stdout}{done.stderr}")
+    try:
+        proc.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(target)], cwd=ROOT, env=env)
+    except proc.CommandFailed as failed:
+        raise SystemExit(f"archive: {failed}") from None
     (target / "README.txt").write_text(
         "Docker KB, offline copy. Open index.html (한국어) or en/index.html (English) in a browser.\n",
         encoding="utf-8")

@@ -22,7 +22,6 @@ import argparse
 import json
 import shlex
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from docmodel.dockercli import docker_commands  # noqa: E402
 from docmodel.page import ActionBlock, ConsoleBlock, FileBlock, find_pages, read_page  # noqa: E402
 from docmodel.snippets import SnippetStore  # noqa: E402
+from kbutil import proc  # noqa: E402
 
 CLEANUP = r"""
 comm -13 <(echo "$before_c") <(docker ps -aq --no-trunc | sort) | xargs -r docker rm -fv >/dev/null 2>&1
@@ -102,11 +102,11 @@ def page_script(page, kit_env: str) -> str:
 
 def timed(cmd: list[str]) -> float:
     start = time.monotonic()
-    done = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    took = time.monotonic() - start
-    if done.returncode != 0:
-        raise SystemExit(f"bench: {' '.join(cmd[:6])}... failed:\n{done.stdout[-3000:]}")
-    return took
+    try:
+        proc.run(cmd, cwd=ROOT)
+    except proc.CommandFailed as failed:
+        raise SystemExit(f"bench: {failed}") from None
+    return time.monotonic() - start
 
 
 def main(argv: list[str]) -> None:
