@@ -115,7 +115,6 @@ HOST_MOUNTS = re.compile(r"^(/|/etc(/.*)?|/var/run/docker\.sock|/run/docker\.soc
 class SimpleCommand:
     words: list[str]
     dynamic: set[int] = field(default_factory=set)   # indexes of words known only at run time
-    env: dict[str, str] = field(default_factory=dict)
     sources: list[SimpleCommand] = field(default_factory=list)   # commands whose output becomes its words
 
     def is_dynamic(self, index: int) -> bool:
@@ -272,7 +271,6 @@ def simple_commands(text: str) -> list[SimpleCommand]:
 
 
 def _simple(words: list[tuple[str, bool]]) -> SimpleCommand | None:
-    env: dict[str, str] = {}
     i = 0
     while i < len(words) and (words[i][0] in RESERVED or words[i][0] in ("[[", "]]")):
         i += 1
@@ -281,9 +279,7 @@ def _simple(words: list[tuple[str, bool]]) -> SimpleCommand | None:
     from_xargs = False
     while i < len(words):
         word = words[i][0]
-        if ASSIGNMENT.match(word):
-            key, _, value = word.partition("=")
-            env[key] = value
+        if ASSIGNMENT.match(word):          # VAR=value before the command
             i += 1
             continue
         if word in WRAPPERS:
@@ -295,10 +291,7 @@ def _simple(words: list[tuple[str, bool]]) -> SimpleCommand | None:
                 if word == "timeout" and words[i][0][:1].isdigit():
                     i += 1
                     break
-                if word == "env" and ASSIGNMENT.match(words[i][0]):
-                    key, _, value = words[i][0].partition("=")
-                    env[key] = value
-                elif words[i][0] in with_value:
+                if words[i][0] in with_value:
                     i += 1
                 i += 1
             continue
@@ -306,7 +299,7 @@ def _simple(words: list[tuple[str, bool]]) -> SimpleCommand | None:
     rest = words[i:]
     if not rest:
         return None
-    cmd = SimpleCommand([w for w, _ in rest], {k for k, (_, dyn) in enumerate(rest) if dyn}, env)
+    cmd = SimpleCommand([w for w, _ in rest], {k for k, (_, dyn) in enumerate(rest) if dyn})
     if from_xargs:
         cmd.dynamic.add(len(cmd.words))       # xargs appends arguments known only at run time
     return cmd
@@ -321,12 +314,10 @@ class Option:
 @dataclass
 class DockerCommand:
     """One `docker ...` command, read."""
-    words: list[str]
     path: tuple[str, ...]                  # the subcommand, folded: ("run",), ("compose", "up"), ("system", "prune")
     options: list[Option]
     operands: list[str]
     dynamic_operands: bool = False         # an operand is known only at run time
-    env: dict[str, str] = field(default_factory=dict)
     global_options: list[Option] = field(default_factory=list)
     sources: list[DockerCommand] = field(default_factory=list)   # docker commands whose output feeds it
     group_options: list[Option] = field(default_factory=list)    # `docker compose -p NAME up`: -p NAME
@@ -451,7 +442,7 @@ def read_docker(cmd: SimpleCommand) -> DockerCommand | None:
             globals_.append(Option(name, rest[1] if len(rest) > 1 else ""))
             rest = rest[2:]
     if not rest:
-        return DockerCommand(words, (), [], [], env=cmd.env, global_options=globals_)
+        return DockerCommand((), [], [], global_options=globals_)
     offset = len(words) - len(rest)
     group: list[Option] = []
     path: tuple[str, ...] = (rest[0],)
@@ -471,7 +462,7 @@ def read_docker(cmd: SimpleCommand) -> DockerCommand | None:
     start = offset + 1 + first
     dynamic = any(cmd.is_dynamic(k) for k in range(start, len(words) + 1))
     sources = [d for s in cmd.sources if (d := read_docker(s)) is not None]
-    return DockerCommand(words, path, options, operands, dynamic, cmd.env, globals_, sources, group)
+    return DockerCommand(path, options, operands, dynamic, globals_, sources, group)
 
 
 def docker_commands(text: str) -> list[DockerCommand]:

@@ -126,7 +126,7 @@ class ConsoleBlock(Block):
         return "\n".join(parts)
 
     def docker(self) -> list[tuple[int, DockerCommand]]:
-        return [(self.command_line(cmd), d) for cmd in self.commands for d in docker_commands(cmd.text)]
+        return [(self.command_line(cmd), d) for cmd in self.commands for d in cmd.docker]
 
 
 @dataclass

@@ -18,10 +18,11 @@ Line numbers here are 0-based indexes into the lines given to `parse`.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
-from .dockercli import docker_commands
+from .dockercli import DockerCommand, docker_commands
 
 PROMPT = "$ "
 INNER_PROMPT = re.compile(r"^(?P<prompt>[\w.-]+@[\w.-]+:\S*[#$]|/\S* #) (?P<text>.*)$")
@@ -50,14 +51,20 @@ class Step:
 class Command(Step):
     session: list[Step] | None = None   # the typed-in steps of an interactive session
 
+    @functools.cached_property
+    def docker(self) -> tuple[DockerCommand, ...]:
+        """The docker commands of this command line (read once)."""
+        return tuple(docker_commands(self.text))
+
     @property
     def interactive(self) -> bool:
-        return is_interactive(self.text)
+        """Whether it needs a terminal: a docker command given -i and -t (any spelling)."""
+        return any(d.interactive for d in self.docker)
 
 
 def is_interactive(command: str) -> bool:
-    """Whether the command needs a terminal: a docker command given -i and -t (any spelling)."""
-    return any(d.interactive for d in docker_commands(command))
+    """Whether the command line needs a terminal (see Command.interactive)."""
+    return Command(text=command, line=0).interactive
 
 
 def _read_command(lines: list[str], i: int, prefix: str) -> tuple[str, int]:

@@ -22,8 +22,8 @@ LOCK_DIR = Path("/tmp")
 
 
 class EngineLock:
-    def __init__(self, address: str | None = None):
-        address = address or os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+    def __init__(self, address: str):
+        """The lock of the engine at `address` (a machine's address: see docrun/machine.py)."""
         digest = hashlib.sha1(address.encode()).hexdigest()[:12]
         self.path = LOCK_DIR / f"docrun-engine-{digest}.lock"
         self.fd: int | None = None

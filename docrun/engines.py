@@ -6,6 +6,7 @@ removes it all, whenever the run ends (passed, failed, Ctrl-C during start-up).
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 import uuid
@@ -39,15 +40,16 @@ class Engines:
             removed = remove_abandoned(engine.client)
             if removed:
                 self.log(f"docrun: removed {removed} engine container(s) left by runs that were killed")
-            self.log(f"docrun: {engine.label}, {self.default_builder()}")
+            self.log(f"docrun: {engine.label}, {self.default_builder}")
         return self.host
 
     @property
     def host_engine(self) -> Engine:
         return self.host_machine().engine
 
+    @functools.cached_property
     def default_builder(self) -> str:
-        """The builder `docker build` uses on the host by default."""
+        """The builder `docker build` uses on the host by default (asked once per run)."""
         host = self.host_machine()
         if host.kit or not is_old(host.engine.version):
             return "BuildKit"
@@ -57,7 +59,7 @@ class Engines:
     def builder(self, run_pass: Pass) -> str:
         if run_pass.classic:
             return "classic builder"
-        return "BuildKit" if run_pass.engine == "current" else self.default_builder()
+        return "BuildKit" if run_pass.engine == "current" else self.default_builder
 
     # -- machines for a page run ----------------------------------------------------------
     def machine_for(self, run_pass: Pass, isolated: bool) -> tuple[Machine, Callable[[], None]]:

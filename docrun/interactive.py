@@ -19,7 +19,6 @@ from docmodel.transcript import Step
 from .matching import clean
 
 FIRST_PROMPT = re.compile(r"(\S+@\S+:\S*[#$]|/\S* #) ")
-MARK = "[docrun:{}]# "
 MARK_RE = re.compile(r"\[docrun:(\d+)\]# ")
 SETUP = "stty -echo; PS1='[docrun:$?]# '; PS2=''"
 
@@ -29,7 +28,6 @@ class StepResult:
     step: Step
     output: list[str]
     status: int | None
-    duration: float
 
 
 @dataclass
@@ -61,15 +59,13 @@ def run_session(argv: list[str], env: dict[str, str], steps: list[Step] | None, 
         child.sendline(SETUP)
         child.expect(MARK_RE, timeout=left())
         for step in steps:
-            started = time.monotonic()
             child.sendline(step.text)
             if step.text.strip() == "exit":
                 child.expect(pexpect.EOF, timeout=left())
-                result.steps.append(StepResult(step, clean(child.before), None, time.monotonic() - started))
+                result.steps.append(StepResult(step, clean(child.before), None))
                 break
             child.expect(MARK_RE, timeout=left())
-            result.steps.append(StepResult(step, clean(child.before), int(child.match.group(1)),
-                                           time.monotonic() - started))
+            result.steps.append(StepResult(step, clean(child.before), int(child.match.group(1))))
     except pexpect.TIMEOUT:
         result.timed_out = True
         result.error = f"timed out after {timeout:.0f}s; last output: {clean(child.before or '')[-5:]}"

@@ -30,6 +30,7 @@ import docker
 import psutil
 
 from provision import Engine
+from provision.engine import engine_address
 from provision.kit import Kit
 from provision.machines import KIT_MOUNT, EngineContainer
 
@@ -91,7 +92,7 @@ class Machine(ABC):
 class HostMachine(Machine):
     def __init__(self, engine: Engine, kit: Kit | None):
         self.engine, self.kit = engine, kit
-        self.address = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+        self.address = engine_address()
 
     def _base_env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COV_"))}

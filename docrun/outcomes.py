@@ -102,15 +102,6 @@ class NotRun(Outcome):
         return f"not run: the block at line {page.blocks[self.after].line} {self.why}"
 
 
-@dataclass(frozen=True)
-class PageOutcomes:
-    """One run of a scenario: an outcome per block, in order (what followers reuse)."""
-    outcomes: tuple[Outcome, ...]
-    engine: str
-    builder: str
-    finished: str                        # when the run ended (ISO time)
-
-
 def where(page: Page, block: Block, step: StepRef | None = None) -> str:
     """file:line of a block, or of one command (or session step) in a console block."""
     page_at = f"{shown(page.path)}:{block.line}"

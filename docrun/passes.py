@@ -19,7 +19,7 @@ its outcomes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from docmodel.page import Page
 
@@ -60,7 +60,6 @@ class PlannedRun:
     page: Page
     run_pass: Pass
     leader: PlannedRun | None = None     # the run whose outcomes this one reuses
-    followers: list[PlannedRun] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -91,7 +90,6 @@ def plan(pages: list[Page], builder: str, current: str, outlook: Outlook) -> lis
             key = run.page.scenario_key
             if key in leaders:
                 run.leader = leaders[key]
-                leaders[key].followers.append(run)
             else:
                 leaders[key] = run
             ordered.append(run)

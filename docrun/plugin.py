@@ -32,7 +32,7 @@ from .engines import Engines
 from .outcomes import Failed, Outcome
 from .passes import PlannedRun
 from .results import CACHE_KEY, Results, cache_entry, cached_outcomes, changed_key
-from .scenario import Options, PageRun
+from .scenario import DEFAULT_TIMEOUT, Options, PageRun
 
 ENGINES = pytest.StashKey[Engines]()
 RESULTS = pytest.StashKey[Results]()
@@ -48,8 +48,9 @@ def pytest_addoption(parser):
     group.addoption("--changed", action="store_true",
                     help="run only the pages that could give a different result since they last passed "
                          "(their text, snippets, images, engine or builder changed); report the others as passed")
-    group.addoption("--block-timeout", type=float, default=120.0,
-                    help="seconds a block may take unless its page says <!-- docrun: timeout N --> (120)")
+    group.addoption("--block-timeout", type=float, default=DEFAULT_TIMEOUT,
+                    help="seconds a block may take unless its page says <!-- docrun: timeout N --> "
+                         f"({DEFAULT_TIMEOUT:.0f})")
     group.addoption("--report-dir", default="reports", help="where blocks.json goes (reports)")
     group.addoption("--docker-builder", choices=("auto", "default", "classic"), default="auto",
                     help="default: the engine's own builder; classic: DOCKER_BUILDKIT=0 for every page; "

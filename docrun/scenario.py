@@ -8,8 +8,10 @@ evaluator and returns its Outcome (blocks after one that failed are not run);
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,11 +64,13 @@ class PageRun:
         block = self.page.blocks[index]
         if self.stopped is not None and block.executes:
             return self.stopped
+        started = time.monotonic()
         try:
             outcome = evaluator_for(block)(block, self)
         except ShellDied as err:
             self.stopped = NotRun(after=index, why="broke the page's shell")
-            return Failed(what=str(err), aborts="broke the page's shell")
+            return Failed(what=str(err), aborts="broke the page's shell", duration=time.monotonic() - started)
+        outcome = dataclasses.replace(outcome, duration=time.monotonic() - started)
         if isinstance(outcome, Failed) and outcome.aborts:
             self.stopped = NotRun(after=index, why=outcome.aborts)
         return outcome

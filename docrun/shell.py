@@ -43,7 +43,6 @@ class Launcher(Protocol):
 class Result:
     output: str
     status: int | None          # None when it timed out
-    duration: float
 
     @property
     def timed_out(self) -> bool:
@@ -69,7 +68,6 @@ class Shell:
         self._n += 1
         script, out, rc = (self.ctl / f"{self._n}.{kind}" for kind in ("sh", "out", "rc"))
         script.write_text(command + "\n")
-        start = time.monotonic()
         q = shlex.quote
         self._send(f"source {q(str(script))} > {q(str(out))} 2>&1 < /dev/null; "
                    f"echo $? > {q(str(rc))}; echo {DONE}\n")
@@ -80,7 +78,7 @@ class Shell:
                 raise ShellDied("the page's shell did not recover after a timed-out command")
         output = out.read_text(errors="replace") if out.exists() else ""
         status = int(rc.read_text().strip() or 0) if finished and rc.exists() else None
-        return Result(output, status, time.monotonic() - start)
+        return Result(output, status)
 
     def environment(self) -> tuple[dict[str, str], Path]:
         """The shell's exported variables and working directory, for commands run beside it."""

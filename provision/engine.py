@@ -81,14 +81,14 @@ class Engine:
     def label(self) -> str:
         return f"Docker Engine {self.version} ({self.os_arch})"
 
-    @property
-    def major(self) -> int:
-        head = self.version.split(".")[0]
-        return int(head) if head.isdigit() else 0
-
 
 class EngineRefused(ProvisionError):
     """An engine is there but refuses this user (the socket's permissions)."""
+
+
+def engine_address() -> str:
+    """The engine the docker CLI and SDK talk to here: $DOCKER_HOST, or the default socket."""
+    return os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
 
 
 def connect(timeout: float = 10, base_url: str | None = None) -> docker.DockerClient | None:
@@ -102,7 +102,7 @@ def connect(timeout: float = 10, base_url: str | None = None) -> docker.DockerCl
         return client
     except (DockerException, OSError) as err:
         if "Permission denied" in str(err) or isinstance(getattr(err, "__context__", None), PermissionError):
-            host = base_url or os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+            host = base_url or engine_address()
             raise EngineRefused(
                 f"the Docker engine at {host} refuses user {_user()}: add the user to the `docker` group "
                 "(`sudo usermod -aG docker $USER`, then log in again) or run the tests as root") from None
@@ -160,14 +160,19 @@ def dockerd_path() -> str | None:
     return next((p for p in DOCKERD if Path(p).exists()), shutil.which("dockerd"))
 
 
+def _record(change) -> None:
+    """Change the record of what the project installed here (installed.json), atomically."""
+    record = installed_here() or {"installed": [], "by": "docker-kb",
+                                  "time": datetime.now(UTC).isoformat(timespec="seconds")}
+    change(record)
+    write_atomically(INSTALLED, json.dumps(record, indent=1) + "\n")
+
+
 def install_packages(log=print) -> None:
     missing = sorted({pkg for cmd, pkg in APT_PACKAGES.items() if not _has(cmd)})
     if missing:
         apt_install(missing, log)
-    record = installed_here() or {"installed": [], "by": "docker-kb"}
-    record["installed"] = sorted(set(record["installed"]) | set(missing))
-    record.setdefault("time", datetime.now(UTC).isoformat(timespec="seconds"))
-    write_atomically(INSTALLED, json.dumps(record, indent=1) + "\n")
+    _record(lambda r: r.update(installed=sorted(set(r["installed"]) | set(missing))))
 
 
 def _daemon(name: str, cmd: list[str]) -> None:
@@ -222,9 +227,7 @@ def _systemd_started_docker(log) -> None:
         return
     log("provision: stopping docker.service (started by the package) to run the engine with the project's config")
     proc.run(["systemctl", "disable", "--now", "docker.service", "docker.socket"])
-    record = installed_here() or {"installed": []}
-    record["stopped_systemd_service"] = True
-    write_atomically(INSTALLED, json.dumps(record, indent=1) + "\n")
+    _record(lambda r: r.update(stopped_systemd_service=True))
 
 
 def start_dockerd(log=print) -> None:
@@ -264,11 +267,9 @@ def ensure_engine(log=print) -> Engine:
             "then run the tests again.")
     install_packages(log)
     start_registry(log)
-    if connect(timeout=5) is None:
-        start_dockerd(log)
-    else:
+    if connect(timeout=5) is not None:       # the package's own service came up: stop it first
         _systemd_started_docker(log)
-        start_dockerd(log)
+    start_dockerd(log)
     client = connect()
     if client is None:
         raise ProvisionError(f"dockerd started but does not answer; see {LOG_DIR / 'dockerd.log'}")

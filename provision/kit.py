@@ -29,7 +29,6 @@ SCRIPT = ("apt-get update -qq && apt-get install -y -qq --no-install-recommends 
           "&& cp /usr/bin/docker /out/bin/ "
           "&& cp /usr/libexec/docker/cli-plugins/docker-buildx /usr/libexec/docker/cli-plugins/docker-compose "
           "/out/cli-plugins/ "
-          "&& dpkg-query -W -f '${{Package}} ${{Version}}\\n' {packages} > /out/VERSIONS "
           "&& chmod -R a+rX /out")
 
 
@@ -37,7 +36,6 @@ SCRIPT = ("apt-get update -qq && apt-get install -y -qq --no-install-recommends 
 class Kit:
     bin_dir: Path
     plugins_dir: Path
-    versions: str
 
     @property
     def docker(self) -> Path:
@@ -45,12 +43,11 @@ class Kit:
 
 
 def find_kit() -> Kit | None:
-    kit = Kit(KIT_DIR / "bin", KIT_DIR / "cli-plugins", "")
+    kit = Kit(KIT_DIR / "bin", KIT_DIR / "cli-plugins")
     if not (kit.docker.exists() and (kit.plugins_dir / "docker-buildx").exists()
             and (kit.plugins_dir / "docker-compose").exists()):
         return None
-    versions = (KIT_DIR / "VERSIONS").read_text().strip() if (KIT_DIR / "VERSIONS").exists() else ""
-    return Kit(kit.bin_dir, kit.plugins_dir, versions)
+    return kit
 
 
 def ensure_kit(log=print) -> Kit:

@@ -254,7 +254,7 @@ def test_reports_list_every_block_in_json_and_junit(client, tmp_path):
         ```
 
         ```console
-        $ echo ok
+        $ sleep 0.3; echo ok
         ok
         ```
     '''})
@@ -265,6 +265,7 @@ def test_reports_list_every_block_in_json_and_junit(client, tmp_path):
         (9, "skip", "skipped", "needs a second machine"),
         (13, "console", "passed", ""),
     ]
+    assert 0.3 <= blocks[2]["duration"] < 30, "a block's duration is the time it took"
     engine = client.version()["Version"]
     assert all(engine in b["engine"] for b in blocks if b["status"] == "passed")
     assert run.report["engines"][0]["version"] == engine

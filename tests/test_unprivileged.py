@@ -21,6 +21,7 @@ from conftest import ROOT
 
 from docrun.engine_lock import EngineLock
 from provision import prepare
+from provision.engine import engine_address
 
 PAGE = '''
     # As a user { #as-a-user }
@@ -73,7 +74,7 @@ def user():
 
 def test_an_ordinary_user_in_the_docker_group_runs_the_docs(user):
     engine = prepare(log=lambda line: None)
-    lock = EngineLock()                       # root (this process) made the lock first, as in a shared machine
+    lock = EngineLock(engine_address())       # root (this process) made the lock first, as on a shared machine
     lock.acquire()
     lock.release()
     python = sys.executable

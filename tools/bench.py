@@ -30,7 +30,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from docmodel.dockercli import docker_commands  # noqa: E402
 from docmodel.page import ActionBlock, ConsoleBlock, FileBlock, find_pages, read_page  # noqa: E402
 from docmodel.snippets import SnippetStore  # noqa: E402
 from kbutil import proc  # noqa: E402
@@ -67,7 +66,7 @@ def console_script(block: ConsoleBlock) -> list[str]:
     out = []
     for cmd in block.commands:
         if cmd.session:   # no terminal: the session's commands fed on stdin, read line by line by the shell
-            (docker,) = docker_commands(cmd.text)
+            (docker,) = cmd.docker
             argv = docker.argv(drop=("-t", "--tty"))
             if docker.path == ("compose", "exec"):
                 argv.insert(argv.index("exec") + 1, "-T")
