@@ -127,10 +127,19 @@ def recipe_digest(name: str) -> str:
     return h.hexdigest()[:16]
 
 
+def build_recipe(ref: str, recipe: str, log, *build_args: str) -> None:
+    """`docker build` of a recipe in provision/recipes, labelled with the recipe's digest."""
+    run_logged(["docker", "build", "-q", "-t", ref, "--label", f"{RECIPE_LABEL}={recipe_digest(recipe)}",
+                *build_args, "-f", str(RECIPES_DIR / recipe), str(RECIPES_DIR)], log)
+
+
+def from_current_recipe(found, recipe: str) -> bool:
+    """Whether an image was built from the recipe as it is now (its label holds the digest)."""
+    return (found.labels or {}).get(RECIPE_LABEL) == recipe_digest(recipe)
+
+
 def build_from_dockerfile(image: CatalogueImage, log) -> None:
-    recipe = RECIPES_DIR / image.argument
-    run_logged(["docker", "build", "-q", "-t", image.ref, "--label", f"{RECIPE_LABEL}={recipe_digest(image.argument)}",
-                "-f", str(recipe), str(RECIPES_DIR)], log)
+    build_recipe(image.ref, image.argument, log)
 
 
 BUILDERS = {"debootstrap": build_debian_slim, "busybox-static": build_busybox, "dockerfile": build_from_dockerfile}
@@ -142,8 +151,8 @@ def _present(client: docker.DockerClient, image: CatalogueImage) -> bool:
         found = client.images.get(image.ref)
     except ImageNotFound:
         return False
-    built_from = (found.labels or {}).get(RECIPE_LABEL)
-    return built_from is None or image.recipe != "dockerfile" or built_from == recipe_digest(image.argument)
+    built_here = RECIPE_LABEL in (found.labels or {})
+    return not built_here or image.recipe != "dockerfile" or from_current_recipe(found, image.argument)
 
 
 def _in_mirror(image: CatalogueImage) -> bool:

@@ -36,7 +36,7 @@ from docker.errors import APIError, ImageNotFound, NotFound
 from kbutil import poll
 
 from .engine import Engine, ProvisionError, connect, describe, start_registry
-from .images import RECIPE_LABEL, RECIPES_DIR, debian_rootfs_image, recipe_digest, run_logged
+from .images import build_recipe, debian_rootfs_image, from_current_recipe
 from .kit import KIT_DIR
 
 MIRROR_PORT = 5001
@@ -83,7 +83,12 @@ class EngineContainer:
 
     @property
     def base_url(self) -> str:
-        return f"tcp://{self.ip}:{API_PORT}"
+        return self.api_url(self.ip)
+
+    @staticmethod
+    def api_url(ip: str) -> str:
+        """The engine API of an engine container at `ip`."""
+        return f"tcp://{ip}:{API_PORT}"
 
 
 def bridge_gateway(client: docker.DockerClient) -> str:
@@ -124,18 +129,14 @@ def ensure_base(host: Engine, suite: str, log=print) -> str:
 def ensure_engine_image(host: Engine, kind: str, log=print) -> EngineImage:
     """The image of an engine (or machine) in a container; built again when its recipe changed."""
     image = ENGINE_IMAGES[kind]
-    digest = recipe_digest(image.recipe)
     try:
-        if host.client.images.get(image.ref).labels.get(RECIPE_LABEL) == digest:
+        if from_current_recipe(host.client.images.get(image.ref), image.recipe):
             return image
     except ImageNotFound:
         pass
-    args = ["--label", f"{RECIPE_LABEL}={digest}"]
-    if image.base_suite:
-        args += ["--build-arg", f"BASE={ensure_base(host, image.base_suite, log)}"]
+    args = ["--build-arg", f"BASE={ensure_base(host, image.base_suite, log)}"] if image.base_suite else []
     log(f"provision: building {image.ref} (a Docker engine to run in a container)")
-    run_logged(["docker", "build", "-q", "-t", image.ref, *args, "-f", str(RECIPES_DIR / image.recipe),
-                str(RECIPES_DIR)], log)
+    build_recipe(image.ref, image.recipe, log, *args)
     return image
 
 
@@ -176,7 +177,7 @@ def start_engine_container(host: Engine, kind: str, *, run_id: str, role: str, m
         container.reload()
         ip = container.attrs["NetworkSettings"]["IPAddress"] or next(
             n["IPAddress"] for n in container.attrs["NetworkSettings"]["Networks"].values() if n.get("IPAddress"))
-        base_url = f"tcp://{ip}:{API_PORT}"
+        base_url = EngineContainer.api_url(ip)
         inner: list[docker.DockerClient] = []
 
         def answers() -> bool:

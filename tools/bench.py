@@ -88,8 +88,8 @@ def action_script(block: ActionBlock) -> list[str]:
 SCRIPTS = {FileBlock: file_script, ConsoleBlock: console_script, ActionBlock: action_script}
 
 
-def page_script(page, kit_env: str) -> str:
-    out = ["set -u", kit_env, 'work=$(mktemp -d) && cd "$work"',
+def page_script(page) -> str:
+    out = ["set -u", 'work=$(mktemp -d) && cd "$work"',
            "before_c=$(docker ps -aq --no-trunc | sort); before_i=$(docker images -aq --no-trunc | sort -u)",
            "before_v=$(docker volume ls -q | sort); before_n=$(docker network ls -q --no-trunc | sort)",
            "exec 4>>\"$work.log\""]
@@ -99,10 +99,10 @@ def page_script(page, kit_env: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def timed(cmd: list[str]) -> float:
+def timed(cmd: list[str], env: dict[str, str] | None = None) -> float:
     start = time.monotonic()
     try:
-        proc.run(cmd, cwd=ROOT)
+        proc.run(cmd, cwd=ROOT, env=env)
     except proc.CommandFailed as failed:
         raise SystemExit(f"bench: {failed}") from None
     return time.monotonic() - start
@@ -115,6 +115,7 @@ def main(argv: list[str]) -> None:
     ap.add_argument("--only", choices=("overhead", "languages"), help="measure one thing")
     args = ap.parse_args(argv)
 
+    from docrun.machine import HostMachine
     from provision import prepare
     from provision.kit import find_kit
     engine = prepare(log=lambda line: print(line, flush=True))
@@ -125,15 +126,12 @@ def main(argv: list[str]) -> None:
     pages = [read_page(p, docs, store) for p in find_pages(docs)]
     distinct = list({p.scenario_key: p for p in reversed(pages) if not p.isolated}.values())
     tmp = Path(tempfile.mkdtemp(prefix="kb-bench-"))
-    kit_env = ""
-    if kit:
-        (tmp / "docker-config").mkdir()
-        (tmp / "docker-config" / "cli-plugins").symlink_to(kit.plugins_dir)
-        kit_env = f"export PATH={kit.bin_dir}:$PATH DOCKER_CONFIG={tmp / 'docker-config'}"
+    # the scripts get the environment the runner gives a page's shell (the CLI kit included)
+    page_env = HostMachine(engine, kit).page_env(False, tmp / "docker-config")
     scripts = []
     for i, page in enumerate(distinct):
         script = tmp / f"{i:02d}-{page.display.replace('/', '_')}.sh"
-        script.write_text(page_script(page, kit_env))
+        script.write_text(page_script(page))
         scripts.append(script)
     baseline = ["bash", "-c", " && ".join(f"bash {shlex.quote(str(s))}" for s in scripts)]
 
@@ -158,7 +156,7 @@ def main(argv: list[str]) -> None:
             order = [("baseline", baseline), ("suite", suite)]
             if r % 2:
                 order.reverse()
-            result = {name: round(timed(cmd), 1) for name, cmd in order}
+            result = {name: round(timed(cmd, page_env if name == "baseline" else None), 1) for name, cmd in order}
             result["ratio"] = round(result["suite"] / result["baseline"], 3)
             rounds.append(result)
             print(f"overhead round {r + 1}: suite {result['suite']:.1f}s, plain bash {result['baseline']:.1f}s, "
