@@ -196,28 +196,29 @@ def _substitutions(text: str) -> tuple[str, list[str]]:
     return "".join(out), inner
 
 
-def _tokens(text: str) -> list[str]:
-    lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|()<>")
+def _lex(text: str, posix: bool) -> tuple[list[str], bool]:
+    """Shell words and operators (posix: quotes removed; otherwise as written), and whether
+    the text was read to its end (False at an unclosed quote: the words read so far)."""
+    lexer = shlex.shlex(text, posix=posix, punctuation_chars=";&|()<>")
     lexer.whitespace_split = True
     lexer.commenters = ""
-    tokens = []
+    words: list[str] = []
     try:
-        for tok in lexer:
-            tokens.append(tok)
+        for word in lexer:
+            words.append(word)
     except ValueError:
-        pass  # an unclosed quote: what was read so far
-    return tokens
+        return words, False
+    return words, True
+
+
+def _tokens(text: str) -> list[str]:
+    return _lex(text, posix=True)[0]
 
 
 def _raw_words(text: str) -> list[str]:
     """The words as written (before quote removal), to tell which ones hold `$`."""
-    lexer = shlex.shlex(text, posix=False, punctuation_chars=";&|()<>")
-    lexer.whitespace_split = True
-    lexer.commenters = ""
-    try:
-        return list(lexer)
-    except ValueError:
-        return []
+    words, complete = _lex(text, posix=False)
+    return words if complete else []
 
 
 def simple_commands(text: str) -> list[SimpleCommand]:
