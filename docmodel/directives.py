@@ -14,6 +14,9 @@ Modifiers apply to the code block (or snippet) directly below them:
     <!-- docrun: buildkit-only reason="RUN --mount needs BuildKit" -->
                                          the block needs BuildKit: the page skips the
                                          classic-builder pass
+    <!-- docrun: any-order reason="BuildKit prints parallel steps as they go" -->
+                                         each command's output may come in another order:
+                                         every expected line must still match its own line
 
 Actions run where they stand, between blocks:
 
@@ -38,8 +41,8 @@ from dataclasses import dataclass, field
 COMMENT = re.compile(r"^\s*<!--\s*docrun:(?P<body>.*?)-->\s*$", re.DOTALL)
 MENTION = re.compile(r"<!--\s*docrun\b")
 
-MODIFIERS = {"illustrative", "skip", "exit", "timeout", "isolated", "buildkit-only"}
-NEEDS_REASON = {"illustrative", "skip", "isolated", "buildkit-only"}
+MODIFIERS = {"illustrative", "skip", "exit", "timeout", "isolated", "buildkit-only", "any-order"}
+NEEDS_REASON = {"illustrative", "skip", "isolated", "buildkit-only", "any-order"}
 WAITS = {"wait-http", "wait-port", "wait-log", "wait-healthy"}
 ACTIONS = {"setup"} | WAITS
 DEFAULT_WAIT = 60.0

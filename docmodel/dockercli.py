@@ -28,8 +28,11 @@ SEPARATORS = {";", "&", "&&", "|", "||", "|&", "(", ")", ";;", "\n"}
 REDIRECTS = {">", ">>", "<", "<<<", ">&", "<&", "&>", "&>>", ">|", "<>"}
 RESERVED = {"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "case", "esac"}
 HEREDOC = re.compile(r"<<-?\s*(['\"]?)(?P<word>[A-Za-z_][\w-]*)\1")
-ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
+ASSIGNMENT = re.compile(r"^(?P<name>[A-Za-z_]\w*)(\[[^]]*\])?\+?=")
 DYNAMIC = re.compile(r"\$|`")
+VARIABLE = re.compile(r"\$\{?#?(?P<name>[A-Za-z_]\w*)")
+DECLARERS = {"export", "local", "declare", "readonly", "typeset"}
+READERS = {"read", "mapfile", "readarray"}     # builtins that set variables from their input
 
 # Wrappers that run the command after them: name -> (options that take a value, is xargs-like)
 WRAPPERS = {
@@ -106,19 +109,44 @@ FOLDED = {("container", c) for c in ("run", "create", "exec", "rm", "ls", "ps", 
     | {("image", c) for c in ("build", "pull", "push", "rm", "ls", "tag", "inspect", "history", "save", "load")} \
     | {("buildx", "build"), ("builder", "build")}
 ALIASES = {("container", "ls"): "ps", ("image", "ls"): "images", ("image", "rm"): "rmi", ("container", "ps"): "ps"}
-REMOVERS = {("rm",), ("rmi",), ("stop",), ("kill",), ("volume", "rm"), ("network", "rm"),
-            ("network", "disconnect"), ("container", "stop"), ("container", "kill")}
-HOST_MOUNTS = re.compile(r"^(/|/etc(/.*)?|/var/run/docker\.sock|/run/docker\.sock)$")
+# Commands that remove, stop or change the objects they are given
+REMOVERS = {("rm",), ("rmi",), ("stop",), ("kill",), ("pause",), ("unpause",), ("restart",), ("start",),
+            ("rename",), ("update",), ("exec",), ("volume", "rm"), ("network", "rm"), ("network", "disconnect"),
+            ("network", "connect")}
+# Host paths whose mount gives a container the host or its engine: the root, /etc, /proc and /sys,
+# the engine's and containerd's sockets and state directories
+HOST_MOUNTS = re.compile(r"^(/|/etc(/.*)?|/proc(/.*)?|/sys(/.*)?|(/var)?/run/docker\.sock|(/var)?/run/docker(/.*)?"
+                         r"|(/var)?/run/containerd(/.*)?|/var/lib/docker(/.*)?|/var/lib/containerd(/.*)?)$")
+ENGINE_STATE = re.compile(r"^/var/lib/(docker|containerd)(/.*)?$")
+# Namespaces of the host a container may join, and what that lets it do
+HOST_NAMESPACES = {"--pid": "see and signal the host's processes (and other containers')",
+                   "--userns": "run as the host's root even where the engine remaps users",
+                   "--cgroupns": "see the host's control groups"}
+
+
+@dataclass
+class Assignment:
+    """A shell variable set from text known only at run time: `ids=$(...)`, `for c in ...`,
+    `... | read c`, `mapfile -t ids < <(...)`."""
+    name: str
+    sources: list[SimpleCommand]           # the commands whose output it holds
+    refs: set[str]                         # the variables its value is made of
 
 
 @dataclass
 class SimpleCommand:
-    words: list[str]
+    words: list[str]                                 # empty for a bare assignment or a `for` head
     dynamic: set[int] = field(default_factory=set)   # indexes of words known only at run time
     sources: list[SimpleCommand] = field(default_factory=list)   # commands whose output becomes its words
+    refs: dict[int, set[str]] = field(default_factory=dict)      # word index -> the variables it expands
+    assigns: list[Assignment] = field(default_factory=list)
 
     def is_dynamic(self, index: int) -> bool:
         return index in self.dynamic
+
+    def refs_from(self, start: int) -> set[str]:
+        """The variables expanded in the words from `start` on."""
+        return {name for index, names in self.refs.items() if index >= start for name in names}
 
 
 def _strip_heredocs(text: str) -> str:
@@ -135,8 +163,8 @@ def _strip_heredocs(text: str) -> str:
 
 
 def _substitutions(text: str) -> tuple[str, list[str]]:
-    """Replace each `$( ... )` and backtick substitution with a placeholder (and each unquoted
-    new line with `;`); return the new text and the substitutions' inner texts."""
+    """Replace each `$( ... )`, backtick and process substitution (`<( ... )`) with a placeholder
+    (and each unquoted new line with `;`); return the new text and the substitutions' inner texts."""
     out, inner = [], []
     i, quote = 0, ""
     while i < len(text):
@@ -165,8 +193,10 @@ def _substitutions(text: str) -> tuple[str, list[str]]:
             out.append("$ARITH")
             i = end
             continue
-        if text.startswith("$(", i) or ch == "`":
-            start = i + (2 if ch == "$" else 1)
+        process = not quote and text.startswith(("<(", ">("), i)
+        if text.startswith("$(", i) or ch == "`" or process:
+            start = i + (2 if ch in "$<>" else 1)
+            ch = "$" if process else ch         # its parentheses nest like `$(`
             j, depth, q = start, 1, ""
             while j < len(text) and depth:
                 c = text[j]
@@ -221,26 +251,59 @@ def _raw_words(text: str) -> list[str]:
     return words if complete else []
 
 
+def _expanded(raw: str) -> set[str]:
+    """The variables a word as written expands (not inside single quotes, not our placeholders)."""
+    outside, quote = [], ""
+    for ch in raw:
+        if ch == "'" and quote != '"':
+            quote = "" if quote == "'" else "'"
+            continue
+        if ch == '"' and quote != "'":
+            quote = "" if quote == '"' else '"'
+        if quote != "'":
+            outside.append(ch)
+    return {m["name"] for m in VARIABLE.finditer("".join(outside)) if not m["name"].startswith(("KB_SUBST_", "ARITH"))}
+
+
+@dataclass
+class _Word:
+    text: str              # after quote removal
+    dynamic: bool          # known only at run time
+    refs: set[str]         # the variables it expands
+
+
+SUBST = re.compile(r"\$KB_SUBST_(\d+)")
+
+
 def simple_commands(text: str) -> list[SimpleCommand]:
     """The simple commands in a shell command line, nested substitutions included."""
+    return [c for c in _parse(text) if c.words]
+
+
+def _parse(text: str) -> list[SimpleCommand]:
+    """Every simple command of a command line, bare assignments and `for` heads included (with no words)."""
     text = _strip_heredocs(text.replace("\\\n", " "))
     flat, inner = _substitutions(text)
     commands: list[SimpleCommand] = []
     nested = []
     for sub in inner:
-        nested.append(simple_commands(sub))
+        nested.append(_parse(sub))
         commands.extend(nested[-1])
     tokens, raw = _tokens(flat), _raw_words(flat)
-    dynamic_raw = [bool(DYNAMIC.search(w)) and not w.startswith("'") for w in raw]
-    current: list[tuple[str, bool]] = []
+    aligned = len(raw) == len(tokens)
+
+    def substituted(word: str) -> list[SimpleCommand]:
+        return [c for m in SUBST.finditer(word) for c in nested[int(m.group(1))]]
+
+    current: list[_Word] = []
     piped: list[SimpleCommand] = []          # the commands feeding the next one through `|`
+    fed: list[_Word] = []                    # what `<`, `<<<` feed the current command
 
     def close(separator: str):
-        cmd = _simple(current) if current else None
+        cmd = _simple(current, substituted, piped, fed) if current else None
         if cmd:
             for word in cmd.words:
-                for m in re.finditer(r"\$KB_SUBST_(\d+)", word):
-                    cmd.sources.extend(nested[int(m.group(1))])
+                cmd.sources.extend(substituted(word))
             if cmd.dynamic and len(cmd.words) in cmd.dynamic:
                 cmd.sources.extend(piped)         # xargs: its arguments come from the pipe
             commands.append(cmd)
@@ -249,58 +312,106 @@ def simple_commands(text: str) -> list[SimpleCommand]:
         else:
             piped.clear()
         current.clear()
+        fed.clear()
 
-    skip_next = False
+    redirect = ""
     for n, tok in enumerate(tokens):
-        if skip_next:
-            skip_next = False
+        word_raw = raw[n] if aligned else tok
+        if redirect:
+            if redirect in ("<", "<<<"):
+                fed.append(_Word(tok, True, _expanded(word_raw)))
+            redirect = ""
             continue
         if tok in SEPARATORS:
             close(tok)
             continue
         if tok in REDIRECTS or (set(tok) <= set("<>&|") and tok):
-            if current and current[-1][0].isdigit():
+            if current and current[-1].text.isdigit():
                 current.pop()                  # the fd number of `2>`
-            skip_next = True                   # the redirection's target
+            redirect = tok                     # the next word is the redirection's target
             continue
         if tok.startswith("#") and not current:
             break
-        is_dyn = dynamic_raw[n] if n < len(dynamic_raw) and len(raw) == len(tokens) else "$" in tok
-        current.append((tok, is_dyn))
+        is_dyn = (bool(DYNAMIC.search(word_raw)) and not word_raw.startswith("'")) if aligned else "$" in tok
+        current.append(_Word(tok, is_dyn, _expanded(word_raw)))
     close("")
     return commands
 
 
-def _simple(words: list[tuple[str, bool]]) -> SimpleCommand | None:
-    i = 0
-    while i < len(words) and (words[i][0] in RESERVED or words[i][0] in ("[[", "]]")):
+def _assignment(word: _Word, substituted) -> Assignment | None:
+    m = ASSIGNMENT.match(word.text)
+    return Assignment(m["name"], substituted(word.text), word.refs) if m else None
+
+
+def _reader_names(words: list[_Word]) -> list[str]:
+    """The variables `read NAME...` or `mapfile NAME` sets."""
+    reads = words[0].text == "read"
+    with_value = {"-d", "-i", "-n", "-N", "-p", "-t", "-u"} if reads else {"-d", "-n", "-O", "-s", "-u", "-C", "-c"}
+    names, i = [], 1
+    while i < len(words):
+        w = words[i].text
+        if w == "-a" and i + 1 < len(words):
+            names.append(words[i + 1].text)
+            i += 2
+            continue
+        if w.startswith("-"):
+            i += 2 if w in with_value else 1
+            continue
+        names.append(w)
         i += 1
-    if i < len(words) and words[i][0] in ("for", "select", "case", "function"):
+    if not reads:
+        return names[-1:] or ["MAPFILE"]
+    return names or ["REPLY"]
+
+
+def _simple(words: list[_Word], substituted, piped: list[SimpleCommand], fed: list[_Word]) -> SimpleCommand | None:
+    i = 0
+    while i < len(words) and (words[i].text in RESERVED or words[i].text in ("[[", "]]")):
+        i += 1
+    if i < len(words) and words[i].text in ("for", "select"):
+        # for NAME in WORDS: NAME takes each of the words in turn
+        name, rest = words[i + 1].text if i + 1 < len(words) else "", words[i + 2:]
+        values = rest[1:] if rest and rest[0].text == "in" else []
+        sources = [c for w in values for c in substituted(w.text)]
+        refs = {r for w in values for r in w.refs}
+        return SimpleCommand([], assigns=[Assignment(name, sources, refs)]) if name else None
+    if i < len(words) and words[i].text in ("case", "function"):
         return None
+    assigns = []
     from_xargs = False
     while i < len(words):
-        word = words[i][0]
-        if ASSIGNMENT.match(word):          # VAR=value before the command
+        word = words[i].text
+        if ASSIGNMENT.match(word):          # VAR=value before the command (or alone: it sets VAR)
+            assigns.append(_assignment(words[i], substituted))
             i += 1
             continue
         if word in WRAPPERS:
             with_value, xargs = WRAPPERS[word]
             from_xargs = from_xargs or xargs
             i += 1
-            while i < len(words) and (words[i][0].startswith("-") or (word == "timeout" and words[i][0][:1].isdigit())
-                                      or (word == "env" and ASSIGNMENT.match(words[i][0]))):
-                if word == "timeout" and words[i][0][:1].isdigit():
+            while i < len(words) and (words[i].text.startswith("-")
+                                      or (word == "timeout" and words[i].text[:1].isdigit())
+                                      or (word == "env" and ASSIGNMENT.match(words[i].text))):
+                if word == "timeout" and words[i].text[:1].isdigit():
                     i += 1
                     break
-                if words[i][0] in with_value:
+                if words[i].text in with_value:
                     i += 1
                 i += 1
             continue
         break
     rest = words[i:]
     if not rest:
-        return None
-    cmd = SimpleCommand([w for w, _ in rest], {k for k, (_, dyn) in enumerate(rest) if dyn})
+        return SimpleCommand([], assigns=assigns) if assigns else None
+    cmd = SimpleCommand([w.text for w in rest], {k for k, w in enumerate(rest) if w.dynamic},
+                        refs={k: w.refs for k, w in enumerate(rest) if w.refs})
+    head = rest[0].text
+    if head in DECLARERS:
+        cmd.assigns = [a for w in rest[1:] if (a := _assignment(w, substituted))]
+    elif head in READERS:
+        sources = list(piped) + [c for w in fed for c in substituted(w.text)]
+        refs = {r for w in fed for r in w.refs}
+        cmd.assigns = [Assignment(name, sources, refs) for name in _reader_names(rest)]
     if from_xargs:
         cmd.dynamic.add(len(cmd.words))       # xargs appends arguments known only at run time
     return cmd
@@ -370,9 +481,15 @@ class DockerCommand:
             found.append("`--privileged` gives the container the whole host")
         if self.path in (("run",), ("create",)):
             for host in self._host_mounts():
-                if HOST_MOUNTS.match(host.rstrip("/") or "/"):
-                    what = "the Docker socket" if host.endswith("docker.sock") else f"the host's {host}"
+                path = host.rstrip("/") or "/"
+                if HOST_MOUNTS.match(path):
+                    what = ("the Docker socket" if path.endswith("docker.sock") else
+                            f"the engine's state directory {path}" if ENGINE_STATE.match(path) else
+                            f"the host's {path}")
                     found.append(f"mounts {what} into the container")
+            for flag, power in HOST_NAMESPACES.items():
+                if "host" in self.values(flag):
+                    found.append(f"`{flag}=host` lets the container {power}")
         return found
 
     def _host_mounts(self) -> list[str]:
@@ -466,6 +583,51 @@ def read_docker(cmd: SimpleCommand) -> DockerCommand | None:
     return DockerCommand(path, options, operands, dynamic, globals_, sources, group)
 
 
+class ShellSession:
+    """A page's command lines read in order, as its one shell runs them.
+
+    It follows what a docker listing prints through shell variables: `ids=$(docker ps -q)`,
+    `for c in $(docker ps -aq)`, `docker ps -q | while read c`, `mapfile -t ids < <(...)`,
+    and variables made from those. A docker command whose operands expand such a variable
+    (or whose `xargs` input or substitution does) gets that listing among its `sources`,
+    so `hazards()` sees `docker stop $ids` as acting on whatever `docker ps` listed.
+    """
+
+    def __init__(self):
+        self._listed: dict[str, DockerCommand] = {}    # variable -> the listing its value came from
+
+    def read(self, text: str) -> list[DockerCommand]:
+        """The docker commands of one command line, in order (substitutions first)."""
+        found = []
+        for cmd in _parse(text):
+            docker = read_docker(cmd) if cmd.words else None
+            if docker is not None:
+                listing = self._listing(cmd.sources, cmd.refs_from(1))
+                if listing is not None and listing not in docker.sources:
+                    docker.sources.append(listing)
+                found.append(docker)
+            for assignment in cmd.assigns:
+                listing = self._listing(assignment.sources, assignment.refs)
+                if listing is None:
+                    self._listed.pop(assignment.name, None)
+                else:
+                    self._listed[assignment.name] = listing
+        return found
+
+    def _listing(self, sources: list[SimpleCommand], refs: set[str], depth: int = 0) -> DockerCommand | None:
+        """The docker listing whose output reaches these commands' output or these variables, if any."""
+        for name in sorted(refs):
+            if name in self._listed:
+                return self._listed[name]
+        for source in sources:
+            docker = read_docker(source) if source.words else None
+            if docker is not None and docker.path in LISTINGS:
+                return docker
+            if depth < 8 and (found := self._listing(source.sources, source.refs_from(0), depth + 1)):
+                return found
+        return None
+
+
 def docker_commands(text: str) -> list[DockerCommand]:
     """Every docker command in a shell command line, in order (substitutions first)."""
-    return [d for c in simple_commands(text) if (d := read_docker(c)) is not None]
+    return ShellSession().read(text)

@@ -27,7 +27,7 @@ from typing import ClassVar
 
 from . import directives
 from .directives import Directive, DirectiveError
-from .dockercli import DockerCommand, docker_commands
+from .dockercli import DockerCommand, ShellSession, docker_commands
 from .errors import SourceError, SourceErrors
 from .macrocalls import find_calls
 from .markdown import fence_info, parser
@@ -36,6 +36,7 @@ from .transcript import Command, TranscriptError
 from .transcript import parse as parse_transcript
 
 CONSOLE_LANGS = {"console"}
+CONSOLE_MODIFIERS = {"exit", "timeout", "isolated", "buildkit-only", "any-order"}
 FROM = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*(?P<image>\S+)(?:\s+AS\s+(?P<stage>\S+))?", re.I | re.M)
 
 
@@ -79,6 +80,10 @@ class Block:
         """The docker commands this block runs, each with its line."""
         return []
 
+    def shell_lines(self) -> list[tuple[int, str]]:
+        """The command lines this block gives the page's shell, each with its line."""
+        return []
+
     def images(self) -> list[ImageUse]:
         """The images this block uses (runs, pulls, tags, builds FROM) and makes (build -t,
         commit, tag), in the order its commands do so, each with its line."""
@@ -105,6 +110,7 @@ class ConsoleBlock(Block):
     snippet: str | None = None              # name, when it comes from snippets/
     isolated: str | None = None             # the declared reason, when it acts on others' objects
     buildkit_only: str | None = None
+    any_order: str | None = None            # the declared reason, when its outputs may come in any order
 
     @property
     def label(self) -> str:
@@ -118,7 +124,7 @@ class ConsoleBlock(Block):
 
     def scenario(self) -> str:
         parts = [f"console exit={self.exit_status} timeout={self.timeout} snippet={self.snippet} "
-                 f"isolated={self.isolated} buildkit={self.buildkit_only}"]
+                 f"isolated={self.isolated} buildkit={self.buildkit_only} any_order={self.any_order}"]
         for cmd in self.commands:
             parts.append(f"$ {cmd.text}\n" + "\n".join(cmd.output))
             for step in cmd.session or []:
@@ -127,6 +133,9 @@ class ConsoleBlock(Block):
 
     def docker(self) -> list[tuple[int, DockerCommand]]:
         return [(self.command_line(cmd), d) for cmd in self.commands for d in cmd.docker]
+
+    def shell_lines(self) -> list[tuple[int, str]]:
+        return [(self.command_line(cmd), cmd.text) for cmd in self.commands]
 
 
 @dataclass
@@ -197,9 +206,10 @@ class ActionBlock(Block):
         return self.directive.text
 
     def docker(self) -> list[tuple[int, DockerCommand]]:
-        if self.directive.name != "setup":
-            return []
-        return [(self.line, d) for d in docker_commands(self.directive.script)]
+        return [(line, d) for line, text in self.shell_lines() for d in docker_commands(text)]
+
+    def shell_lines(self) -> list[tuple[int, str]]:
+        return [(self.line, self.directive.script)] if self.directive.name == "setup" else []
 
 
 @dataclass
@@ -334,7 +344,7 @@ class _Reader:
 
     def _code(self, tok, line: int) -> None:
         lang, attrs = fence_info(tok.info) if tok.type == "fence" else ("", {})
-        kind_mods = {"buildkit-only"} if "title" in attrs else {"exit", "timeout", "isolated", "buildkit-only"}
+        kind_mods = {"buildkit-only"} if "title" in attrs else CONSOLE_MODIFIERS
         mods = self._take_modifiers(line, kind_mods)
         if mods is None or self._not_run(mods, line):
             return
@@ -375,10 +385,12 @@ class _Reader:
             block.isolated = mods["isolated"].options["reason"]
         if "buildkit-only" in mods:
             block.buildkit_only = mods["buildkit-only"].options["reason"]
+        if "any-order" in mods:
+            block.any_order = mods["any-order"].options["reason"]
         self.blocks.append(block)
 
     def _snippet(self, name: str, line: int) -> None:
-        mods = self._take_modifiers(line, {"exit", "timeout", "isolated", "buildkit-only"})
+        mods = self._take_modifiers(line, CONSOLE_MODIFIERS)
         try:
             snip = self.snippets.load(name, used_at=(self.display, line))
         except SourceError as err:
@@ -391,11 +403,15 @@ class _Reader:
         self._console(list(snip.lines), line, origin, mods, name, snip.display_path)
 
     def _check_hazards(self, page: Page) -> None:
-        """Commands that act on objects the page did not create must be declared."""
+        """Commands that act on objects the page did not create must be declared. The page's
+        command lines are read in order, as its one shell runs them, so a listing kept in a
+        variable by one block and acted on in a later one is seen too."""
+        session = ShellSession()
         for block in page.blocks:
+            commands = [(line, d) for line, text in block.shell_lines() for d in session.read(text)]
             if block.isolated:
                 continue
-            for line, d in block.docker():
+            for line, d in commands:
                 for hazard in d.hazards():
                     self.error(line, f"{hazard}: declare the block <!-- docrun: isolated reason=\"...\" --> "
                                      "so the page runs on an engine of its own")

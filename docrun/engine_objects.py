@@ -1,25 +1,34 @@
-"""What a page created on the engine, and removing it: containers, images, volumes, networks.
+"""What a page created on the engine, and removing it: containers, images, volumes, networks;
+and what existed before it, guarded while it runs.
 
-A snapshot is taken before the page's first block. When the page ends (passed,
-failed, timed out or interrupted) everything that is not in the snapshot is
-removed, through the Docker SDK; objects from the snapshot are never touched,
-except that tags the page added to an existing image are taken off again.
+A snapshot is taken before the page's first block. After each block that ran commands,
+`changed_since` compares the objects of that snapshot with the engine: one removed,
+stopped, paused, started, renamed or stripped of a tag fails the block (catalogue images
+excepted: the runner puts them back). When the page ends (passed, failed, timed out or
+interrupted) everything that is not in the snapshot is removed, through the Docker SDK;
+objects from the snapshot are never touched, except that tags the page added to an
+existing image are taken off again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import docker
 from docker.errors import APIError, NotFound
 
+# States that are the same for the guard: a container with a restart policy goes between them by itself
+SAME_STATE = {"restarting": "running"}
+
 
 @dataclass(frozen=True)
 class Snapshot:
-    containers: frozenset[str]
-    images: dict[str, frozenset[str]]      # image id -> its tags
+    containers: dict[str, tuple[str, str]]     # container id -> (its name, its state: running, exited, paused...)
+    images: dict[str, frozenset[str]]          # image id -> its tags
     volumes: frozenset[str]
-    networks: frozenset[str]
+    networks: dict[str, str]                   # network id -> its name
+    layers: frozenset[str] = frozenset()       # untagged images that are parents of others
 
 
 @dataclass
@@ -40,29 +49,74 @@ class Removed:
         return ", ".join(parts) or "nothing"
 
 
-def _images(client: docker.DockerClient) -> dict[str, frozenset[str]]:
-    return {i["Id"]: frozenset(t for t in (i.get("RepoTags") or []) if t != "<none>:<none>")
-            for i in client.api.images(all=True)}
+def _images(client: docker.DockerClient) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """Every image with its tags, and which of them are untagged parents of others (the classic
+    builder's intermediate images, which go with their child)."""
+    found = client.api.images(all=True)
+    images = {i["Id"]: frozenset(t for t in (i.get("RepoTags") or []) if t != "<none>:<none>") for i in found}
+    parents = {i.get("ParentId") for i in found}
+    return images, frozenset(i for i, tags in images.items() if not tags and i in parents)
+
+
+def _name(container: dict) -> str:
+    return next(iter(container.get("Names") or []), container["Id"][:12]).lstrip("/")
 
 
 def snapshot(client: docker.DockerClient) -> Snapshot:
+    images, layers = _images(client)
     return Snapshot(
-        containers=frozenset(c["Id"] for c in client.api.containers(all=True)),
-        images=_images(client),
+        containers={c["Id"]: (_name(c), c.get("State", "")) for c in client.api.containers(all=True)},
+        images=images,
         volumes=frozenset(v["Name"] for v in (client.api.volumes().get("Volumes") or [])),
-        networks=frozenset(n["Id"] for n in client.api.networks()),
+        networks={n["Id"]: n.get("Name", "") for n in client.api.networks()},
+        layers=layers,
     )
 
 
 def created_since(client: docker.DockerClient, before: Snapshot) -> Snapshot:
     now = snapshot(client)
     return Snapshot(
-        containers=now.containers - before.containers,
+        containers={c: v for c, v in now.containers.items() if c not in before.containers},
         images={i: tags for i, tags in now.images.items()
                 if i not in before.images or tags - before.images[i]},
         volumes=now.volumes - before.volumes,
-        networks=now.networks - before.networks,
+        networks={n: name for n, name in now.networks.items() if n not in before.networks},
     )
+
+
+def changed_since(client: docker.DockerClient, before: Snapshot,
+                  spared: Callable[[str], bool] = lambda tag: False) -> list[str]:
+    """What happened to the objects of `before` (each said in a few words), if anything did.
+
+    `spared(tag)` names image tags the runner looks after itself (the catalogue's)."""
+    now = snapshot(client)
+    changes = []
+    for cid, (name, state) in before.containers.items():
+        if cid not in now.containers:
+            changes.append(f"container {name} ({cid[:12]}) was removed")
+            continue
+        new_name, new_state = now.containers[cid]
+        if new_name != name:
+            changes.append(f"container {name} ({cid[:12]}) was renamed to {new_name}")
+        if SAME_STATE.get(new_state, new_state) != SAME_STATE.get(state, state):
+            changes.append(f"container {name} ({cid[:12]}) was {state}, is now {new_state}")
+    for iid, tags in before.images.items():
+        if iid in before.layers:
+            continue
+        kept = {t for t in tags if not spared(t)}
+        short = iid.removeprefix("sha256:")[:12]
+        if iid not in now.images:
+            if kept or not tags:
+                changes.append(f"image {', '.join(sorted(kept)) or '<none>'} ({short}) was removed")
+            continue
+        for tag in sorted(kept - now.images[iid]):
+            changes.append(f"image {short} lost its tag {tag}")
+    for name in sorted(before.volumes - now.volumes):
+        changes.append(f"volume {name} was removed")
+    for nid, name in before.networks.items():
+        if nid not in now.networks:
+            changes.append(f"network {name} ({nid[:12]}) was removed")
+    return changes
 
 
 def remove_created(client: docker.DockerClient, before: Snapshot) -> Removed:

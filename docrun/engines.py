@@ -13,12 +13,14 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from provision import Engine, prepare
+from provision import Engine, ProvisionError, prepare
+from provision.engine import ENGINE_FAULTS
 from provision.kit import find_kit
 from provision.machines import EngineContainer, remove, remove_abandoned, remove_run, start_engine_container
 
 from .machine import ContainerMachine, HostMachine, Machine
 from .passes import Pass, is_old
+from .scenario import EngineStopped
 
 
 class Engines:
@@ -30,7 +32,15 @@ class Engines:
         self.host: HostMachine | None = None
         self.current: ContainerMachine | None = None
         self.used: dict[str, dict] = {}          # engine label -> what the report says of it
+        self.stopped: set[str] = set()           # addresses of engines that stopped answering during the run
         self._containers: list[EngineContainer] = []
+
+    def mark_stopped(self, address: str) -> None:
+        """An engine stopped answering: the pages left on it are not run."""
+        if address not in self.stopped:
+            self.stopped.add(address)
+            self.log(f"docrun: the Docker engine at {address} stopped answering; "
+                     "the pages left to run on it are reported as not run")
 
     # -- the host engine ------------------------------------------------------------------
     def host_machine(self) -> HostMachine:
@@ -65,16 +75,21 @@ class Engines:
     def machine_for(self, run_pass: Pass, isolated: bool) -> tuple[Machine, Callable[[], None]]:
         """The machine a page runs on in this pass, and what to call when the page is done."""
         host = self.host_machine()
+        if host.address in self.stopped:
+            raise EngineStopped(host.address)
         if isolated:
-            kind = "trixie" if run_pass.engine == "current" or not is_old(host.engine.version) else "bookworm"
+            kind = "current" if run_pass.engine == "current" or not is_old(host.engine.version) else "provisioned"
             container = self._start(kind, "isolated")
             machine = ContainerMachine(container)
-            return machine, lambda: self._stop(container)
+            return machine, lambda: self._quietly(f"removing the engine {container.name}",
+                                                  lambda: self._stop(container))
         if run_pass.engine == "host":
             return host, lambda: None
+        if self.current is not None and self.current.address in self.stopped:
+            raise EngineStopped(self.current.address)
         if self.current is None:
             from provision.images import ensure_images
-            self.current = ContainerMachine(self._start("trixie", "current"))
+            self.current = ContainerMachine(self._start("current", "current"))
             ensure_images(self.current.engine, log=self.log)
             self.log(f"docrun: {self.current.label}, BuildKit, for the current-engine pass")
         return self.current, lambda: None
@@ -90,23 +105,41 @@ class Engines:
         remove(self.host_engine.client, container.container_id)
         self._containers.remove(container)
 
-    def note(self, machine: Machine, builder: str) -> None:
-        """Remember an engine and builder pages ran with, for the report."""
+    def note(self, machine: Machine, builder: str, isolated: bool = False) -> None:
+        """Remember an engine and builder pages ran with, for the report, with the versions of
+        the catalogue images on it (read once per engine; an isolated page's fresh engine
+        pulls the same images from the mirror)."""
         e = machine.engine
         info = self.used.setdefault(e.label, {"label": e.label, "version": e.version, "api_version": e.api_version,
-                                              "os_arch": e.os_arch, "builders": []})
+                                              "os_arch": e.os_arch, "role": machine.role, "builders": []})
         if builder and builder not in info["builders"]:
             info["builders"].append(builder)
+        if not isolated and "images" not in info:
+            from provision.images import image_versions
+            try:
+                info["images"] = image_versions(machine.client)
+            except (*ENGINE_FAULTS, ProvisionError) as err:
+                self.log(f"docrun: could not read the catalogue images' versions on {e.label}: {err}")
 
     def stop_current(self) -> None:
         if self.current is not None:
-            self._stop(self.current.container)
-            self.current = None
+            container, self.current = self.current.container, None
+            self._quietly(f"stopping the current engine {container.name}", lambda: self._stop(container))
 
     def close(self) -> None:
-        """Remove every engine container this run started, and the run's directory."""
+        """Remove every engine container this run started, and the run's directory. Never raises:
+        whatever state the engine is in, the run still ends with its summary and reports."""
         if self.host is not None:
-            remove_run(self.host.engine.client, self.run_id)
+            self._quietly("removing the run's engine containers",
+                          lambda: remove_run(self.host.engine.client, self.run_id))
             self._containers.clear()
             self.current = None
         shutil.rmtree(self.workroot, ignore_errors=True)
+
+    def _quietly(self, what: str, action: Callable[[], object]) -> None:
+        """Clean-up that must not end the run: a failure is said, not raised."""
+        try:
+            action()
+        except (*ENGINE_FAULTS, ProvisionError) as err:
+            self.log(f"docrun: {what} failed: the engine at {self.host.address if self.host else '?'} did not "
+                     f"answer ({type(err).__name__}); the next run removes what is left")

@@ -104,7 +104,7 @@ def _compare(block: ConsoleBlock, ref: StepRef, step: Step, actual: list[str], s
              run: PageRun, updates: list[Update]) -> None:
     if status is not None:
         _check_status(block, ref, step, status, actual)
-    if matching.matches(step.output, actual):
+    if (matching.matches_in_any_order if block.any_order else matching.matches)(step.output, actual):
         return
     if run.options.update:
         updates.append(Update(ref, tuple(matching.updated(step.output, actual))))

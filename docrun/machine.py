@@ -30,9 +30,9 @@ import docker
 import psutil
 
 from provision import Engine
-from provision.engine import engine_address
+from provision.engine import EngineRefused, connect, engine_address
 from provision.kit import Kit
-from provision.machines import KIT_MOUNT, EngineContainer
+from provision.machines import KIT_MOUNT, EngineContainer, page_user
 
 from .shell import Shell
 
@@ -43,6 +43,7 @@ USER_AGENT = "docrun-wait"   # readiness requests show in a server's log under t
 class Machine(ABC):
     engine: Engine
     address: str                 # the engine's address, for the engine lock
+    role: str                    # provisioned | current | host (an engine the tests found)
 
     @property
     def client(self) -> docker.DockerClient:
@@ -51,6 +52,13 @@ class Machine(ABC):
     @property
     def label(self) -> str:
         return self.engine.label
+
+    def answers(self) -> bool:
+        """Whether the machine's engine answers now (asked with a short timeout)."""
+        try:
+            return connect(timeout=5, base_url=self.address) is not None
+        except EngineRefused:
+            return True
 
     def page_env(self, classic_builder: bool, config_dir: Path) -> dict[str, str]:
         """The environment of a page's shell: the machine's, with the runner's settings."""
@@ -93,6 +101,11 @@ class HostMachine(Machine):
     def __init__(self, engine: Engine, kit: Kit | None):
         self.engine, self.kit = engine, kit
         self.address = engine_address()
+
+    @property
+    def role(self) -> str:
+        """Which engine of provision/engines.yml it is: the one the tests provisioned, or this machine's own."""
+        return "provisioned" if self.engine.provisioned else "host"
 
     def _base_env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COV_"))}
@@ -148,18 +161,24 @@ class ContainerMachine(Machine):
         self.container = container
         self.engine = container.engine
         self.address = container.base_url
-        self.has_kit = container.kind == "bookworm"     # the kit is mounted for the 20.10 engine
+        self.has_kit = container.with_kit               # the kit is mounted for the old engine
+        self.role = container.kind                      # current | provisioned (provision/engines.yml)
+        # the pages run as the same kind of user as the tests: root, or the tests' user (kb-engine.sh)
+        self.user = page_user()["KB_USER"] if os.geteuid() != 0 else "root"
 
     def _base_env(self) -> dict[str, str]:
         path = f"{KIT_MOUNT}/bin:{BASE_PATH}" if self.has_kit else BASE_PATH
-        return {"PATH": path, "HOME": "/root", "TERM": os.environ.get("TERM", "xterm"), "USER": "root"}
+        home = "/root" if self.user == "root" else f"/home/{self.user}"
+        return {"PATH": path, "HOME": home, "TERM": os.environ.get("TERM", "xterm"), "USER": self.user,
+                "LOGNAME": self.user}
 
     def _plugins_dir(self) -> str | None:
         return f"{KIT_MOUNT}/cli-plugins" if self.has_kit else "/usr/libexec/docker/cli-plugins"
 
     def _exec(self, flags: list[str], cwd: Path, env: dict[str, str], argv: list[str]) -> list[str]:
         env_flags = [f for k, v in env.items() for f in ("-e", f"{k}={v}")]
-        return ["docker", "exec", *flags, "-w", str(cwd), *env_flags, self.container.container_id, *argv]
+        return ["docker", "exec", *flags, "-u", self.user, "-w", str(cwd), *env_flags, self.container.container_id,
+                *argv]
 
     def shell_argv(self, cwd, env):
         return self._exec(["-i"], cwd, env, ["bash", "--noprofile", "--norc"]), dict(os.environ), None

@@ -11,6 +11,10 @@ What legitimately varies is matched by wildcards the author writes:
 
 Runs of spaces compare equal (table columns move with the width of their values).
 Line comparison is doctest's OutputChecker with ELLIPSIS and NORMALIZE_WHITESPACE.
+
+Where a tool may legitimately print its lines in another order (BuildKit's steps under
+load, Compose's containers), the block says `<!-- docrun: any-order reason="..." -->` and
+`matches_in_any_order` holds: each expected line matches its own actual line, wherever it is.
 """
 
 from __future__ import annotations
@@ -82,6 +86,28 @@ def matches(expected: list[str], actual: list[str]) -> bool:
             else:
                 ok[i][j] = j < m and ok[i + 1][j + 1] and line_matches(exp[i], act[j])
     return ok[0][0]
+
+
+def matches_in_any_order(expected: list[str], actual: list[str]) -> bool:
+    """Whether every expected line matches a different actual line, in any order. A `...` line
+    anywhere allows actual lines that no expected line matches; without one there must be none."""
+    exp, act = _prepare(expected, actual)
+    lines = [e for e in exp if not is_gap(e)]
+    if len(lines) > len(act) or (len(lines) < len(act) and len(lines) == len(exp)):
+        return False
+    candidates = [[j for j, a in enumerate(act) if line_matches(e, a)] for e in lines]
+    taken: dict[int, int] = {}        # actual line -> the expected line it is matched to
+
+    def place(i: int, seen: set[int]) -> bool:     # an augmenting path (Kuhn's matching)
+        for j in candidates[i]:
+            if j not in seen:
+                seen.add(j)
+                if j not in taken or place(taken[j], seen):
+                    taken[j] = i
+                    return True
+        return False
+
+    return all(place(i, set()) for i in sorted(range(len(lines)), key=lambda i: len(candidates[i])))
 
 
 def diff(expected: list[str], actual: list[str]) -> str:

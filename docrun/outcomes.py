@@ -102,6 +102,17 @@ class NotRun(Outcome):
         return f"not run: the block at line {page.blocks[self.after].line} {self.why}"
 
 
+@dataclass(frozen=True)
+class EngineDown(Outcome):
+    """Not run because the engine the page would run on had stopped answering."""
+    status: ClassVar[str] = "not run"
+    address: str = ""
+
+    @property
+    def reason(self) -> str:
+        return f"not run: the Docker engine at {self.address} had stopped"
+
+
 def where(page: Page, block: Block, step: StepRef | None = None) -> str:
     """file:line of a block, or of one command (or session step) in a console block."""
     page_at = f"{shown(page.path)}:{block.line}"

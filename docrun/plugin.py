@@ -23,16 +23,19 @@ import pytest
 import yaml
 
 from docmodel.errors import SourceError, SourceErrors
-from docmodel.page import Page, find_pages, read_page
+from docmodel.page import NotRunBlock, Page, find_pages, read_page
 from docmodel.snippets import SUFFIX, SnippetStore
+from provision import ProvisionError, checked_on
 from provision.catalogue import load as load_catalogue
+from provision.engine import ENGINE_FAULTS
 
 from . import images_check, passes, probe, report, update
 from .engines import Engines
-from .outcomes import Failed, Outcome
+from .evaluators import evaluator_for
+from .outcomes import EngineDown, Failed, Outcome
 from .passes import PlannedRun
 from .results import CACHE_KEY, Results, cache_entry, cached_outcomes, changed_key
-from .scenario import DEFAULT_TIMEOUT, Options, PageRun
+from .scenario import DEFAULT_TIMEOUT, EngineStopped, Options, PageRun
 
 ENGINES = pytest.StashKey[Engines]()
 RESULTS = pytest.StashKey[Results]()
@@ -170,20 +173,27 @@ class PageCollector(pytest.Collector):
             self.reused, self.shared_with = done, leader.page.display
             self.engine_label = results.engines.get(id(leader), "")
             return
-        self._from_cache(engines)
-        if self.reused is not None:
-            return
-        machine, self.release = engines.machine_for(run.run_pass, isolated=self.page.isolated is not None)
-        engines.note(machine, self.builder)
-        self.engine_label = results.engines[id(run)] = machine.label
-        options = Options(timeout=self.config.getoption("block_timeout"), update=self.config.getoption("update"),
-                          classic=run.run_pass.classic,
-                          on_wait=lambda: say(self.config, "docrun: another run is using this engine; waiting"))
         try:
-            self.page_run = PageRun(self.page, machine, options, engines.workroot).start()
-        except BaseException:
-            self.release()
-            raise
+            self._from_cache(engines)
+            if self.reused is not None:
+                return
+            machine, self.release = engines.machine_for(run.run_pass, isolated=self.page.isolated is not None)
+            engines.note(machine, self.builder, isolated=self.page.isolated is not None)
+            results.page_images[self.page.display] = images_check.catalogue_images(self.page, self.catalogue)
+            self.engine_label = results.engines[id(run)] = machine.label
+            options = Options(timeout=self.config.getoption("block_timeout"),
+                              update=self.config.getoption("update"), classic=run.run_pass.classic,
+                              on_wait=lambda: say(self.config, "docrun: another run is using this engine; waiting"),
+                              spared=lambda tag: tag in self.catalogue)
+            try:
+                self.page_run = PageRun(self.page, machine, options, engines.workroot).start()
+            except BaseException:
+                self.release()
+                raise
+        except EngineStopped as err:
+            engines.mark_stopped(err.address)
+            self.reused = {i: (evaluator_for(b)(b, None) if isinstance(b, NotRunBlock) else EngineDown(
+                address=err.address), "") for i, b in enumerate(self.page.blocks)}
 
     def _from_cache(self, engines: Engines) -> None:
         """Work out the page run's --changed key; with --changed, reuse what passed under it."""
@@ -200,7 +210,10 @@ class PageCollector(pytest.Collector):
     def outcome(self, index: int) -> tuple[Outcome, str]:
         if self.reused is not None:
             return self.reused[index]
-        return self.page_run.run(index), report.now()
+        outcome = self.page_run.run(index)
+        if self.page_run.engine_stopped is not None:
+            self.config.stash[ENGINES].mark_stopped(self.page_run.engine_stopped.address)
+        return outcome, report.now()
 
     def teardown(self):
         engines, results = self.config.stash[ENGINES], self.config.stash[RESULTS]
@@ -212,9 +225,12 @@ class PageCollector(pytest.Collector):
                     say(self.config, f"docrun: cleanup of {self.name} could not remove: {'; '.join(removed.errors)}")
                 elif removed and self.config.get_verbosity() > 0:
                     say(self.config, f"    cleaned up after {self.name}: {removed.summary()}")
-                if not self.page.isolated:
+                if not self.page.isolated and page_run.engine_stopped is None:
                     from provision.images import ensure_images  # a page may have removed a catalogue image
-                    ensure_images(page_run.machine.engine, self.catalogue, log=engines.log, check_mirror=False)
+                    try:
+                        ensure_images(page_run.machine.engine, self.catalogue, log=engines.log, check_mirror=False)
+                    except (*ENGINE_FAULTS, ProvisionError) as err:
+                        say(self.config, f"docrun: after {self.name}, putting back the catalogue images failed: {err}")
                 self._remember(results)
         finally:
             self.release()
@@ -347,14 +363,14 @@ def pytest_sessionfinish(session, exitstatus):
         return
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)   # a second Ctrl-C must not stop the cleanup
     try:
-        engines.close()
+        engines.close()                                        # never raises
     finally:
         signal.signal(signal.SIGINT, previous)
     if not results.records:
         return
     path = Path(config.rootpath) / config.getoption("report_dir") / "blocks.json"
     results.report = report.write(path, results.records, list(engines.used.values()), results.started,
-                                  results.docs_dir)
+                                  results.docs_dir, results.page_images)
     results.report_path = path
     if results.edits:
         results.changed, results.conflicts = update.apply(results.edits)
@@ -368,9 +384,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     tr = terminalreporter
     tr.section("docs examples")
     tr.write_line(report.summary_line(rep.get("summary", {})))
-    for engine in rep.get("engines", []):
-        builders = ", ".join(engine.get("builders", [])) or "no build"
-        tr.write_line(f"engine: {engine.get('label', '?')} ({builders})")
+    for line, warning in report.checked_on(rep.get("engines", []), checked_on.load()):
+        tr.write_line(line, yellow=warning)
     tr.write_line(f"report: {os.path.relpath(results.report_path)}")
     for name in results.changed:
         tr.write_line(f"updated: {name}")

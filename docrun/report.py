@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kbutil.files import write_atomically
+from provision.checked_on import Declared
 
 SCHEMA = 2
 STATUSES = ("passed", "failed", "illustrative", "skipped", "not run")
@@ -64,9 +65,12 @@ def summary_line(summary: dict) -> str:
     return line + (f", {s['not_run']} not run" if s["not_run"] else "")
 
 
-def page_states(blocks: list[BlockRecord], previous: dict | None) -> dict:
+def page_states(blocks: list[BlockRecord], previous: dict | None, engines: list[dict] | None = None,
+                page_images: dict[str, list[str]] | None = None) -> dict:
     """Per page: passed or failed, how many blocks, and when and where it last passed
-    (each engine with the builders it ran; carried over from `previous` when it fails)."""
+    (each engine with the builders it ran and the versions of the catalogue images the page
+    uses there; carried over from `previous` when it fails)."""
+    versions = {e["label"]: e.get("images", {}) for e in engines or []}
     pages: dict[str, dict] = {}
     for b in blocks:
         p = pages.setdefault(b.page, {"status": "passed", "lines": set(), "executed": set(), "engines": {},
@@ -87,13 +91,38 @@ def page_states(blocks: list[BlockRecord], previous: dict | None) -> dict:
     for name, p in pages.items():
         state = {"status": p["status"], "blocks": len(p["lines"]), "executed": len(p["executed"])}
         if p["status"] == "passed" and p["executed"]:
-            engines = [{"engine": label, "builders": builders} for label, builders in p["engines"].items()]
+            uses = (page_images or {}).get(name, [])
+            engines = [{"engine": label, "builders": builders,
+                        "images": {ref: versions[label][ref] for ref in uses if ref in versions.get(label, {})}}
+                       for label, builders in p["engines"].items()]
             state["last_passed"] = {"time": max(p["times"]) if p["times"] else now(),
                                     "engine": engines[0]["engine"] if engines else "", "engines": engines}
         elif old.get(name, {}).get("last_passed"):
             state["last_passed"] = old[name]["last_passed"]
         states[name] = state
     return states
+
+
+def checked_on(engines: list[dict], declared: Declared) -> list[tuple[str, bool]]:
+    """The summary's lines about the declared engines (provision/engines.yml): which ran, with
+    which version and builders; each with whether it is a warning (a version other than the
+    declared one)."""
+    lines = []
+    for want in declared.engines:
+        ran = [e for e in engines if e.get("role") == want.role]
+        store = ", containerd image store" if want.containerd_store else ""
+        head = f"declared: {want.label} (Debian {want.suite}{store})"
+        if not ran:
+            lines.append((f"{head}: not in this run", False))
+            continue
+        for e in ran:
+            builders = ", ".join(e.get("builders", [])) or "no build"
+            off = not e.get("version", "").startswith(want.version + ".")
+            note = f" (not the declared {want.version}: see provision/engines.yml)" if off else ""
+            lines.append((f"{head}: ran {e.get('version', '?')} ({builders}){note}", off))
+    lines += [(f"engine of this machine: {e['label']} ({', '.join(e.get('builders', [])) or 'no build'})", False)
+              for e in engines if e.get("role") == "host"]
+    return lines
 
 
 def read(path: Path) -> dict | None:
@@ -103,7 +132,8 @@ def read(path: Path) -> dict | None:
         return None
 
 
-def write(path: Path, blocks: list[BlockRecord], engines: list[dict], started: str, docs_dir: str) -> dict:
+def write(path: Path, blocks: list[BlockRecord], engines: list[dict], started: str, docs_dir: str,
+          page_images: dict[str, list[str]] | None = None) -> dict:
     report = {
         "schema": SCHEMA,
         "started": started,
@@ -112,7 +142,7 @@ def write(path: Path, blocks: list[BlockRecord], engines: list[dict], started: s
         "engine": engines[0] if engines else {},
         "engines": engines,
         "summary": summarize(blocks),
-        "pages": page_states(blocks, read(path)),
+        "pages": page_states(blocks, read(path), engines, page_images),
         "blocks": [asdict(b) for b in blocks],
     }
     write_atomically(path, json.dumps(report, ensure_ascii=False, indent=1) + "\n")

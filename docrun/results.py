@@ -14,11 +14,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docker.errors import DockerException
-
 from docmodel.page import Block, Page
 from provision.catalogue import Catalogue
-from provision.machines import ENGINE_IMAGES
+from provision.engine import ENGINE_FAULTS
+from provision.machines import engine_images
 
 from . import images_check, report, update
 from .engines import Engines
@@ -37,6 +36,7 @@ class Results:
     engines: dict[int, str] = field(default_factory=dict)    # a page run (id) -> the engine it ran on
     started: str = field(default_factory=report.now)
     docs_dir: str = ""
+    page_images: dict[str, list[str]] = field(default_factory=dict)   # page -> the catalogue images it uses
     report: dict | None = None
     report_path: Path | None = None
     changed: list[str] = field(default_factory=list)
@@ -74,9 +74,9 @@ def changed_key(run: PlannedRun, engines: Engines, catalogue: Catalogue, builder
     for ref in images_check.catalogue_images(run.page, catalogue):
         try:
             ids.append(host.client.images.get(ref).id)
-        except DockerException:
+        except ENGINE_FAULTS:
             ids.append(f"missing:{ref}")
-    engine = host.label if run.run_pass.engine == "host" else f"current:{_image_id(host, 'trixie')}"
+    engine = host.label if run.run_pass.engine == "host" else f"current:{_image_id(host, 'current')}"
     if run.page.isolated:
         engine += ":isolated"
     text = json.dumps([run.page.scenario_key, run.run_pass.name, engine, builder, sorted(ids)])
@@ -85,8 +85,8 @@ def changed_key(run: PlannedRun, engines: Engines, catalogue: Catalogue, builder
 
 def _image_id(host, kind: str) -> str:
     try:
-        return host.client.images.get(ENGINE_IMAGES[kind].ref).id
-    except DockerException:
+        return host.client.images.get(engine_images()[kind].ref).id
+    except ENGINE_FAULTS:
         return "not built"
 
 

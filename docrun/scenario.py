@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docmodel.page import Page
+from provision.engine import ENGINE_FAULTS
 
 from . import engine_objects
 from .engine_lock import EngineLock
@@ -27,12 +28,21 @@ from .shell import Shell, ShellDied
 DEFAULT_TIMEOUT = 120.0
 
 
+class EngineStopped(RuntimeError):
+    """The engine a page runs on stopped answering."""
+
+    def __init__(self, address: str):
+        super().__init__(f"the Docker engine at {address} stopped answering")
+        self.address = address
+
+
 @dataclass
 class Options:
     timeout: float = DEFAULT_TIMEOUT
     update: bool = False
     classic: bool = False                 # the classic-builder pass: DOCKER_BUILDKIT=0
     on_wait: object = field(default=lambda: None)   # called when another run holds the engine
+    spared: object = field(default=lambda tag: False)   # image tags the runner puts back itself (the catalogue's)
 
 
 class PageRun:
@@ -43,12 +53,15 @@ class PageRun:
         self.shell: Shell | None = None
         self.before: engine_objects.Snapshot | None = None
         self.stopped: NotRun | None = None     # set once a block stops the page
+        self.engine_stopped: EngineStopped | None = None   # set when the engine stopped answering
         self.lock = EngineLock(machine.address)
 
     def start(self) -> PageRun:
+        """Take the engine's lock, the snapshot, the page's directory and shell; raises
+        EngineStopped if the engine does not answer."""
         self.lock.acquire(self.options.on_wait)
         try:
-            self.before = engine_objects.snapshot(self.machine.client)
+            self.before = self._ask(engine_objects.snapshot)
             self.page_dir = Path(tempfile.mkdtemp(prefix="page-", dir=self.workroot))
             self.page_dir.chmod(0o755)
             self.workdir = self.page_dir / "work"
@@ -65,15 +78,46 @@ class PageRun:
         if self.stopped is not None and block.executes:
             return self.stopped
         started = time.monotonic()
+        outcome: Outcome | None = None
         try:
-            outcome = evaluator_for(block)(block, self)
-        except ShellDied as err:
-            self.stopped = NotRun(after=index, why="broke the page's shell")
-            return Failed(what=str(err), aborts="broke the page's shell", duration=time.monotonic() - started)
+            try:
+                outcome = evaluator_for(block)(block, self)
+            except ShellDied as err:
+                if not self.machine.answers():      # the engine went, and the shell with it
+                    raise EngineStopped(self.machine.address) from None
+                outcome = Failed(what=str(err), aborts="broke the page's shell")
+            if block.shell_lines():
+                outcome = self._guard(outcome)
+        except EngineStopped as err:
+            self.engine_stopped = err
+            outcome = Failed(what=f"{err}; the rest of the run on it is not run",
+                             detail=outcome.detail if isinstance(outcome, Failed) else "",
+                             aborts="stopped with the engine")
         outcome = dataclasses.replace(outcome, duration=time.monotonic() - started)
         if isinstance(outcome, Failed) and outcome.aborts:
             self.stopped = NotRun(after=index, why=outcome.aborts)
         return outcome
+
+    def _guard(self, outcome: Outcome) -> Outcome:
+        """The block fails if it removed, stopped or changed an object that existed before the page."""
+        changes = self._ask(lambda client: engine_objects.changed_since(client, self.before, self.options.spared))
+        if not changes:
+            return outcome
+        detail = "\n".join(f"- {c}" for c in changes)
+        if isinstance(outcome, Failed):
+            detail += f"\n(the block had also failed: {outcome.what})"
+        return Failed(what="changed objects that existed before the page (the page must touch only what it "
+                           "creates; declare <!-- docrun: isolated reason=\"...\" --> to run it on an engine "
+                           "of its own)", detail=detail, aborts="changed what existed before it")
+
+    def _ask(self, question):
+        """question(client) on the page's engine; EngineStopped if the engine no longer answers."""
+        try:
+            return question(self.machine.client)
+        except ENGINE_FAULTS:
+            if self.machine.answers():
+                raise
+            raise EngineStopped(self.machine.address) from None
 
     def finish(self) -> engine_objects.Removed:
         try:
@@ -81,9 +125,12 @@ class PageRun:
                 self.shell.close()
                 self.shell = None
             removed = engine_objects.Removed()
-            if self.before is not None:
-                removed = engine_objects.remove_created(self.machine.client, self.before)
-                self.before = None
+            if self.before is not None and self.engine_stopped is None:
+                try:
+                    removed = engine_objects.remove_created(self.machine.client, self.before)
+                except ENGINE_FAULTS as err:
+                    removed.errors.append(f"the engine at {self.machine.address} did not answer ({err})")
+            self.before = None
             if self.page_dir:
                 shutil.rmtree(self.page_dir, ignore_errors=True)
                 if self.page_dir.exists():       # files a container made as root, in a bind mount

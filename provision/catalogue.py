@@ -1,15 +1,20 @@
-"""The image catalogue (provision/images.yml): which images the docs may use."""
+"""The image catalogue (provision/images.yml): which images the docs may use, how to build
+each one offline, and the version of its main program recorded when it was last built."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from docker.utils import parse_repository_tag
 
+from kbutil.files import write_atomically
+
 CATALOGUE_FILE = Path(__file__).with_name("images.yml")
-RECIPES = ("debootstrap", "busybox-static", "dockerfile")
+RECIPES = ("debootstrap", "dockerfile")
+VERSION = re.compile(r"\d+(?:\.\d+)+")      # the first dotted number a version command prints
 
 
 class CatalogueError(ValueError):
@@ -38,7 +43,15 @@ class CatalogueImage:
     ref: str            # canonical name:tag
     used_for: str
     recipe: str         # one of RECIPES
-    argument: str       # suite, Dockerfile name, or ""
+    argument: str       # the Dockerfile's name, or ""
+    suite: str = ""     # the Debian suite its packages come from
+    version_command: str = ""
+    recorded: str = ""  # the version the command printed when the image was last built or pulled here
+
+    def version_in(self, output: str) -> str:
+        """The version in what the version command printed ("" if none)."""
+        m = VERSION.search(output)
+        return m.group(0) if m else ""
 
     @property
     def repository(self) -> str:
@@ -74,7 +87,10 @@ class Catalogue:
 
 
 def load(path: Path = CATALOGUE_FILE) -> Catalogue:
-    raw = yaml.safe_load(path.read_text()) or {}
+    try:
+        raw = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as err:
+        raise CatalogueError(f"{path}: not valid YAML: {err}") from None
     if not isinstance(raw, dict):
         raise CatalogueError(f"{path}: expected a mapping of image names")
     images = []
@@ -85,9 +101,43 @@ def load(path: Path = CATALOGUE_FILE) -> Catalogue:
         recipe, _, argument = str(entry["offline"]).partition(" ")
         if recipe not in RECIPES:
             raise CatalogueError(f"{where}: unknown offline recipe {recipe!r} (known: {', '.join(RECIPES)})")
-        if recipe in ("debootstrap", "dockerfile") and not argument:
-            raise CatalogueError(f"{where}: `{recipe}` needs an argument")
+        if not entry.get("suite"):
+            raise CatalogueError(f"{where}: needs the `suite:` of Debian its packages come from")
+        if recipe == "dockerfile" and not argument:
+            raise CatalogueError(f"{where}: `dockerfile` needs the recipe's file name")
         if recipe == "dockerfile" and not (path.parent / "recipes" / argument).is_file():
             raise CatalogueError(f"{where}: recipe file provision/recipes/{argument} does not exist")
-        images.append(CatalogueImage(normalize(name), str(entry.get("used_for", "")), recipe, argument))
+        version = entry.get("version") or {}
+        if not isinstance(version, dict) or not version.get("command"):
+            raise CatalogueError(f"{where}: needs `version: {{command: ...}}`, the command that prints its version")
+        images.append(CatalogueImage(normalize(name), str(entry.get("used_for", "")), recipe, argument,
+                                     str(entry["suite"]), str(version["command"]), str(version.get("recorded") or "")))
     return Catalogue(tuple(images), path)
+
+
+def record_version(image: CatalogueImage, version: str, path: Path = CATALOGUE_FILE) -> bool:
+    """Write `recorded: "<version>"` into the image's entry, keeping the file's comments; True if it changed."""
+    if version == image.recorded:
+        return False
+    lines = path.read_text().splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines)
+                 if line.strip() and not line[:1].isspace() and not line.startswith("#")
+                 and _entry_ref(line) == image.ref)
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() and not lines[i][:1].isspace()),
+               len(lines))
+    for i in range(start, end):
+        if re.match(r"^\s+recorded:", lines[i]):
+            indent = lines[i][:len(lines[i]) - len(lines[i].lstrip())]
+            lines[i] = f'{indent}recorded: "{version}"\n'
+            break
+    else:
+        command = next(i for i in range(start, end) if re.match(r"^\s+command:", lines[i]))
+        indent = lines[command][:len(lines[command]) - len(lines[command].lstrip())]
+        lines.insert(command + 1, f'{indent}recorded: "{version}"\n')
+    write_atomically(path, "".join(lines))
+    return True
+
+
+def _entry_ref(line: str) -> str:
+    """The image an unindented `name:tag:` line of the catalogue starts."""
+    return normalize(line.rstrip().removesuffix(":"))

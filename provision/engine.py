@@ -45,7 +45,6 @@ APT_PACKAGES = {
     "dockerd": "docker.io",
     "docker-registry": "docker-registry",
     "debootstrap": "debootstrap",
-    "busybox": "busybox-static",
     "ps": "procps",            # `docker top` runs ps on the engine's machine
     "curl": "curl",            # the pages use it, as readers do
     "sudo": "sudo",            # architecture.md shows a user outside the docker group
@@ -63,6 +62,11 @@ storage:
 http:
   addr: {addr}
 """
+
+
+# What the Docker SDK raises when an engine does not answer: its own errors, and the
+# connection errors of `requests` (OSError's subclasses) when the socket or address is gone.
+ENGINE_FAULTS = (DockerException, OSError)
 
 
 class ProvisionError(RuntimeError):
@@ -203,6 +207,9 @@ def start_registry(log=print, addr: str = MIRROR_ADDR) -> None:
     """Serve the local registry's storage on `addr` (one docker-registry process per address)."""
     if port_open(addr):
         return
+    if not os.access(STATE_DIR if STATE_DIR.exists() else STATE_DIR.parent, os.W_OK):
+        raise ProvisionError(f"the local registry mirror on {addr} is not running, and starting it needs root "
+                             "(it serves the project's state directory): run `sudo ./kb provision`")
     (STATE_DIR / "registry").mkdir(parents=True, exist_ok=True)
     name = "registry" if addr == MIRROR_ADDR else f"registry-{addr.replace(':', '-')}"
     config = STATE_DIR / f"{name}.yml"

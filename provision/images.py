@@ -20,7 +20,7 @@ from docker.errors import APIError, ImageNotFound
 
 from kbutil import proc
 
-from .catalogue import Catalogue, CatalogueImage, load
+from .catalogue import Catalogue, CatalogueImage, load, record_version
 from .engine import MIRROR_ADDR, Engine, ProvisionError
 
 RECIPES_DIR = Path(__file__).with_name("recipes")
@@ -73,14 +73,22 @@ def _import_rootfs(root: Path, ref: str, cmd: str, log) -> None:
 
 
 def build_debian_slim(image: CatalogueImage, log) -> None:
-    debian_rootfs_image(image.argument, image.ref, log)
+    debian_rootfs_image(image.suite, image.ref, log)
+
+
+def _debootstrap_script(suite: str) -> list[str]:
+    """The script argument for a suite newer than this machine's debootstrap knows (Debian 12's
+    has no `forky`): the testing suites are bootstrapped like sid."""
+    known = Path("/usr/share/debootstrap/scripts")
+    return [] if (known / suite).exists() or not (known / "sid").exists() else [str(known / "sid")]
 
 
 def debian_rootfs_image(suite: str, ref: str, log) -> None:
     """A minbase Debian root file system of `suite`, slimmed like the official -slim images, as image `ref`."""
     with tempfile.TemporaryDirectory(prefix="kb-debootstrap-") as tmp:
         root = Path(tmp) / "root"
-        run_logged(["debootstrap", "--variant=minbase", suite, str(root), DEBIAN_MIRROR], log)
+        run_logged(["debootstrap", "--variant=minbase", suite, str(root), DEBIAN_MIRROR,
+                    *_debootstrap_script(suite)], log)
         for junk in ("var/cache/apt/archives", "var/lib/apt/lists", "usr/share/doc", "usr/share/man",
                      "usr/share/info", "usr/share/locale", "var/log"):
             for child in (root / junk).glob("*"):
@@ -98,51 +106,58 @@ def debian_rootfs_image(suite: str, ref: str, log) -> None:
         _import_rootfs(root, ref, '["bash"]', log)
 
 
-def build_busybox(image: CatalogueImage, log) -> None:
-    busybox = shutil.which("busybox")
-    if not busybox:
-        raise ProvisionError("busybox-static is not installed (apt-get install busybox-static)")
-    with tempfile.TemporaryDirectory(prefix="kb-busybox-") as tmp:
-        root = Path(tmp)
-        for d in ("bin", "etc", "root", "tmp", "var/www", "home", "dev", "proc", "sys"):
-            (root / d).mkdir(parents=True, exist_ok=True)
-        (root / "tmp").chmod(0o1777)
-        shutil.copy2(busybox, root / "bin/busybox")
-        applets = proc.run([busybox, "--list"]).split()
-        for applet in applets:
-            if applet != "busybox":
-                (root / "bin" / applet).symlink_to("busybox")
-        (root / "etc/passwd").write_text("root:x:0:0:root:/root:/bin/sh\n"
-                                         "nobody:x:65534:65534:nobody:/home:/bin/false\n")
-        (root / "etc/group").write_text("root:x:0:\nnogroup:x:65534:\n")
-        _import_rootfs(root, image.ref, '["sh"]', log)
+def debian_base(engine: Engine, suite: str, log=print) -> str:
+    """docker-kb/debian:<suite>, the base of the recipes: Debian's -slim image when Docker Hub
+    answers, else a debootstrapped one."""
+    ref = f"docker-kb/debian:{suite}"
+    client = engine.client
+    try:
+        client.images.get(ref)
+        return ref
+    except ImageNotFound:
+        pass
+    try:
+        log(f"provision: pulling debian:{suite}-slim for {ref}")
+        client.images.pull("debian", tag=f"{suite}-slim").tag("docker-kb/debian", suite)
+    except APIError:
+        debian_rootfs_image(suite, ref, log)
+    return ref
 
 
-def recipe_digest(name: str) -> str:
-    """A digest of a recipe and the files beside it that recipes COPY: an image built from an
-    older recipe is built again."""
+def recipe_digest(name: str, *build_args: str) -> str:
+    """A digest of a recipe, its build arguments and the files beside it that recipes COPY: an
+    image built from an older recipe is built again."""
     h = hashlib.sha256((RECIPES_DIR / name).read_bytes())
-    for extra in sorted(RECIPES_DIR.glob("*.sh")):
+    for extra in sorted(p for p in RECIPES_DIR.iterdir() if p.suffix in (".sh", ".conf")):
         h.update(extra.read_bytes())
+    h.update("\0".join(build_args).encode())
     return h.hexdigest()[:16]
 
 
 def build_recipe(ref: str, recipe: str, log, *build_args: str) -> None:
-    """`docker build` of a recipe in provision/recipes, labelled with the recipe's digest."""
-    run_logged(["docker", "build", "-q", "-t", ref, "--label", f"{RECIPE_LABEL}={recipe_digest(recipe)}",
-                *build_args, "-f", str(RECIPES_DIR / recipe), str(RECIPES_DIR)], log)
+    """`docker build` of a recipe in provision/recipes (build_args: NAME=value), labelled with the
+    recipe's digest."""
+    args = [w for a in build_args for w in ("--build-arg", a)]
+    run_logged(["docker", "build", "-q", "-t", ref, "--label", f"{RECIPE_LABEL}={recipe_digest(recipe, *build_args)}",
+                *args, "-f", str(RECIPES_DIR / recipe), str(RECIPES_DIR)], log)
 
 
-def from_current_recipe(found, recipe: str) -> bool:
+def from_current_recipe(found, recipe: str, *build_args: str) -> bool:
     """Whether an image was built from the recipe as it is now (its label holds the digest)."""
-    return (found.labels or {}).get(RECIPE_LABEL) == recipe_digest(recipe)
+    return (found.labels or {}).get(RECIPE_LABEL) == recipe_digest(recipe, *build_args)
 
 
-def build_from_dockerfile(image: CatalogueImage, log) -> None:
-    build_recipe(image.ref, image.argument, log)
+def _base_arg(image: CatalogueImage) -> str:
+    return f"BASE=docker-kb/debian:{image.suite}"
 
 
-BUILDERS = {"debootstrap": build_debian_slim, "busybox-static": build_busybox, "dockerfile": build_from_dockerfile}
+def build_from_dockerfile(engine: Engine, image: CatalogueImage, log) -> None:
+    debian_base(engine, image.suite, log)
+    build_recipe(image.ref, image.argument, log, _base_arg(image))
+
+
+BUILDERS = {"debootstrap": lambda engine, image, log: build_debian_slim(image, log),
+            "dockerfile": build_from_dockerfile}
 
 
 def _present(client: docker.DockerClient, image: CatalogueImage) -> bool:
@@ -152,7 +167,8 @@ def _present(client: docker.DockerClient, image: CatalogueImage) -> bool:
     except ImageNotFound:
         return False
     built_here = RECIPE_LABEL in (found.labels or {})
-    return not built_here or image.recipe != "dockerfile" or from_current_recipe(found, image.argument)
+    return not built_here or image.recipe != "dockerfile" or from_current_recipe(found, image.argument,
+                                                                                 _base_arg(image))
 
 
 def _in_mirror(image: CatalogueImage) -> bool:
@@ -195,9 +211,34 @@ def ensure_images(engine: Engine, catalogue: Catalogue | None = None, log=print,
             except APIError as err:
                 log(f"provision: pull of {image.ref} failed ({err.explanation or err}); "
                     f"building it offline ({image.recipe} {image.argument})".rstrip())
-                BUILDERS[image.recipe](image, log)
+                BUILDERS[image.recipe](engine, image, log)
                 how[image.ref] = "built offline"
+        if how[image.ref] != "present":
+            _record(client, image, catalogue, log)
         if engine.provisioned and (how[image.ref] == "built offline"
                                    or (check_mirror and how[image.ref] == "present" and not _in_mirror(image))):
             _push_to_mirror(client, image, log)
     return how
+
+
+def image_version(client: docker.DockerClient, image: CatalogueImage) -> str:
+    """The version of the image's main program, as its version command prints it in the image."""
+    try:
+        output = client.containers.run(image.ref, ["-c", image.version_command], entrypoint="sh", remove=True,
+                                       network_disabled=True, stdout=True, stderr=True)
+    except APIError as err:
+        raise ProvisionError(f"{image.ref}: its version command failed: {err.explanation or err}") from None
+    return image.version_in(output.decode(errors="replace"))
+
+
+def image_versions(client: docker.DockerClient, catalogue: Catalogue | None = None) -> dict[str, str]:
+    """The version of each catalogue image's main program on this engine."""
+    return {image.ref: image_version(client, image) for image in (catalogue or load()).images}
+
+
+def _record(client: docker.DockerClient, image: CatalogueImage, catalogue: Catalogue, log) -> None:
+    """Record the version of an image just built or pulled in the catalogue (images.yml)."""
+    version = image_version(client, image)
+    if record_version(image, version, catalogue.path):
+        log(f"provision: {image.ref} has version {version} (was {image.recorded or 'not recorded'}); "
+            f"recorded in {catalogue.path.name}")

@@ -3,12 +3,14 @@
 The engine provisioned on Debian 12 is Engine 20.10; readers and GitHub's runners have
 current ones, and some pages (prunes, `rm -f $(docker ps -aq)`) must not run where
 anything else lives. So the runner can start engines in containers (Docker in
-Docker) on the host engine:
+Docker) on the host engine, each one of the engines declared in provision/engines.yml:
 
-- `trixie`: Debian 13's Engine 26.1 with the containerd image store switched on, as new
-  Engine 29 installations have it (recipes/engine-trixie.Dockerfile);
-- `bookworm`: Debian 12's Engine 20.10, like the provisioned one, for pages that run on
-  an engine of their own while the host engine is that one (recipes/engine-bookworm.Dockerfile).
+- `current`: the current engine (Debian forky's Engine 28.5), with the containerd image
+  store switched on as new Engine 29 installations have it;
+- `provisioned`: Debian 12's Engine 20.10, like the provisioned one, for pages that run on
+  an engine of their own while the host engine is that one.
+
+Both are built from recipes/engine.Dockerfile with the declared suite and packages.
 
 A page that runs on such an engine runs its commands *inside* the container (see
 docrun/machine.py), so `localhost`, published ports (`-p 127.0.0.1:8080:80`, `-P`),
@@ -35,8 +37,9 @@ from docker.errors import APIError, ImageNotFound, NotFound
 
 from kbutil import poll
 
+from . import checked_on
 from .engine import Engine, ProvisionError, connect, describe, start_registry
-from .images import build_recipe, debian_rootfs_image, from_current_recipe
+from .images import build_recipe, debian_base, from_current_recipe
 from .kit import KIT_DIR
 
 MIRROR_PORT = 5001
@@ -54,16 +57,28 @@ class EngineImage:
     kind: str
     ref: str
     recipe: str
-    base_suite: str | None = None     # a docker-kb/debian:<suite> base it is built FROM
+    suite: str                             # built FROM docker-kb/debian:<suite>
+    build_args: tuple[str, ...] = ()
+    with_kit: bool = False                 # its pages use the project's CLI kit (an old engine's client is old)
 
 
-ENGINE_IMAGES = {
-    "trixie": EngineImage("trixie", "docker-kb/engine:trixie", "engine-trixie.Dockerfile"),
-    "bookworm": EngineImage("bookworm", "docker-kb/engine:bookworm", "engine-bookworm.Dockerfile", "bookworm"),
-    # not an engine: a fresh Debian 12 machine for tests/test_fresh_machine.py
-    "fresh-bookworm": EngineImage("fresh-bookworm", "docker-kb/fresh:bookworm", "fresh-bookworm.Dockerfile",
-                                  "bookworm"),
-}
+def _engine_image(engine: checked_on.DeclaredEngine) -> EngineImage:
+    return EngineImage(engine.role, f"docker-kb/engine:{engine.suite}", "engine.Dockerfile", engine.suite,
+                       (f"PACKAGES={' '.join(engine.packages)}", f"IMAGE_STORE={engine.image_store}"),
+                       with_kit=engine.role == "provisioned")
+
+
+def engine_images() -> dict[str, EngineImage]:
+    declared = checked_on.load()
+    return {
+        "current": _engine_image(declared.current),
+        "provisioned": _engine_image(declared.provisioned),
+        # not an engine: a fresh Debian 12 machine for tests/test_fresh_machine.py
+        "fresh-bookworm": EngineImage("fresh-bookworm", "docker-kb/fresh:bookworm", "fresh-bookworm.Dockerfile",
+                                      "bookworm"),
+    }
+
+
 # What an engine in a container needs of its host: every capability but one (not --privileged),
 # no seccomp or AppArmor profile, all devices, the cgroup tree, and its own /run.
 PRIVILEGES = {"cap_add": ["ALL"], "cap_drop": ["SYS_RESOURCE"],
@@ -80,6 +95,7 @@ class EngineContainer:
     engine: Engine
     kind: str
     host: Engine
+    with_kit: bool = False         # the project's CLI kit is mounted at KIT_MOUNT
 
     @property
     def base_url(self) -> str:
@@ -109,32 +125,16 @@ def gateway_of(config: list[dict]) -> str:
     raise ProvisionError("the default bridge network has no IPv4 subnet or gateway")
 
 
-def ensure_base(host: Engine, suite: str, log=print) -> str:
-    """docker-kb/debian:<suite>: Debian's -slim image when Docker Hub answers, else debootstrapped."""
-    ref = f"docker-kb/debian:{suite}"
-    client = host.client
-    try:
-        client.images.get(ref)
-        return ref
-    except ImageNotFound:
-        pass
-    try:
-        log(f"provision: pulling debian:{suite}-slim for {ref}")
-        client.images.pull("debian", tag=f"{suite}-slim").tag("docker-kb/debian", suite)
-    except APIError:
-        debian_rootfs_image(suite, ref, log)
-    return ref
-
-
 def ensure_engine_image(host: Engine, kind: str, log=print) -> EngineImage:
     """The image of an engine (or machine) in a container; built again when its recipe changed."""
-    image = ENGINE_IMAGES[kind]
+    image = engine_images()[kind]
+    args = (f"BASE=docker-kb/debian:{image.suite}", *image.build_args)
     try:
-        if from_current_recipe(host.client.images.get(image.ref), image.recipe):
+        if from_current_recipe(host.client.images.get(image.ref), image.recipe, *args):
             return image
     except ImageNotFound:
         pass
-    args = ["--build-arg", f"BASE={ensure_base(host, image.base_suite, log)}"] if image.base_suite else []
+    debian_base(host, image.suite, log)
     log(f"provision: building {image.ref} (a Docker engine to run in a container)")
     build_recipe(image.ref, image.recipe, log, *args)
     return image
@@ -150,6 +150,19 @@ def mirror_for_containers(host: Engine, log=print) -> str | None:
     return addr
 
 
+def page_user() -> dict[str, str]:
+    """Who runs the tests, for the engine container to give that user an account (kb-engine.sh):
+    the pages' commands run inside as the same kind of user, root or an ordinary member of
+    the docker group."""
+    import pwd
+    uid = os.geteuid()
+    try:
+        name = pwd.getpwuid(uid).pw_name
+    except KeyError:
+        name = f"user{uid}"
+    return {"KB_USER": name, "KB_UID": str(uid), "KB_GID": str(os.getegid())}
+
+
 def run_labels(run_id: str, role: str) -> dict[str, str]:
     return {LABEL_RUN: run_id, LABEL_PID: str(os.getpid()), LABEL_HOST: socket.gethostname(), LABEL_ROLE: role}
 
@@ -159,11 +172,12 @@ def start_engine_container(host: Engine, kind: str, *, run_id: str, role: str, m
     """Start an engine of `kind` in a container and wait until it answers."""
     image = ensure_engine_image(host, kind, log)
     mirror = mirror_for_containers(host, log)
-    environment = {"DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE": "1", **({"KB_MIRROR": mirror} if mirror else {})}
+    environment = {"DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE": "1", **({"KB_MIRROR": mirror} if mirror else {}),
+                   **page_user()}
     volumes = {**CGROUP}
     for path in mounts:
         volumes[str(path)] = {"bind": str(path), "mode": "rw"}
-    if kind == "bookworm" and KIT_DIR.exists():
+    if image.with_kit and KIT_DIR.exists():
         volumes[str(KIT_DIR)] = {"bind": KIT_MOUNT, "mode": "ro"}
     client = host.client
     name = name or f"docker-kb-{role}-{run_id}"
@@ -190,7 +204,8 @@ def start_engine_container(host: Engine, kind: str, *, run_id: str, role: str, m
             return bool(inner)
 
         poll.until(answers, 90, f"the engine in {name}", interval=0.3)
-        return EngineContainer(container.id, name, ip, describe(inner[0], provisioned=False), kind, host)
+        return EngineContainer(container.id, name, ip, describe(inner[0], provisioned=False), kind, host,
+                               image.with_kit)
     except (poll.TimedOut, poll.GiveUp) as err:
         logs = container.logs(tail=20).decode(errors="replace")
         remove(client, container.id)

@@ -1,8 +1,10 @@
 # Offline stand-in for Docker Hub's `registry:3`, built from Debian's docker-registry
-# package: the same reference implementation (CNCF distribution), but version 2.8,
-# not 3.0. The docs only push and pull through the registry API, where they behave
-# alike. Like the official image it listens on :5000 and stores data in /var/lib/registry.
-FROM debian:trixie-slim
+# package: the same reference implementation (CNCF distribution), but version 2.8 (no
+# Debian suite has 3.x). The docs only push and pull through the registry API, where they
+# behave alike. Like the official image it listens on :5000 and stores data in
+# /var/lib/registry.
+ARG BASE
+FROM ${BASE}
 RUN apt-get update \
     && apt-get install -y --no-install-recommends docker-registry \
     && rm -rf /var/lib/apt/lists/* \

@@ -2,7 +2,7 @@
 
 import pytest
 
-from docmodel.dockercli import docker_commands, simple_commands
+from docmodel.dockercli import ShellSession, docker_commands, simple_commands
 
 
 def one(text: str):
@@ -89,3 +89,52 @@ def test_ordinary_commands_are_not_hazards(text):
 ])
 def test_a_command_as_words_again_without_some_options(text, argv):
     assert one(text).argv(drop=("-t", "--tty")) == argv.split()
+
+
+@pytest.mark.parametrize("lines, where", [
+    (["ids=$(docker ps -q)", "docker stop $ids"], 1),
+    (['ids="$(docker ps -aq)"; docker rm -f "$ids"'], 0),
+    (["export ids=`docker ps -q`", "echo later", "docker kill ${ids}"], 2),
+    (["for c in $(docker ps -q); do docker stop $c; done"], 0),
+    (["for c in $(docker ps -q)\ndo\n  docker pause \"$c\"\ndone"], 0),
+    (["docker ps -q | while read -r c; do docker restart $c; done"], 0),
+    (["mapfile -t ids < <(docker volume ls -q)", 'docker volume rm "${ids[@]}"'], 1),
+    (["ids=$(docker ps -q)", "echo $ids | xargs docker stop"], 1),
+    (["ids=$(docker ps -q)", "more=$ids", "docker stop $(echo $more)"], 2),
+    (["n=$(docker network ls -q)", "for x in $n; do docker network rm $x; done"], 1),
+])
+def test_listings_that_reach_a_command_through_variables_loops_and_pipes(lines, where):
+    session = ShellSession()
+    found = [(n, h) for n, line in enumerate(lines) for d in session.read(line) for h in d.hazards()]
+    assert found and {n for n, _ in found} == {where}, found
+    assert all("whatever `docker" in h for _, h in found)
+
+
+@pytest.mark.parametrize("lines", [
+    ["ids=$(docker run -d busybox sleep 60)", "docker stop $ids"],                   # the page's own container
+    ["ids=$(docker ps -q)", "ids=$(docker run -d busybox true)", "docker rm -f $ids"],  # overwritten
+    ["for i in 1 2 3; do docker start nginx-$i; done"],
+    ["web=$(docker ps -q --filter name=web)", "echo $web"],                          # listed, never acted on
+    ["docker ps -q | wc -l", "docker stop web"],
+    ["c=$(docker create busybox)", "docker ps -q | while read x; do echo $x; done", "docker rm $c"],
+])
+def test_a_page_s_own_objects_through_the_same_means_are_not_hazards(lines):
+    session = ShellSession()
+    assert [h for line in lines for d in session.read(line) for h in d.hazards()] == []
+
+
+@pytest.mark.parametrize("text, words", [
+    ("docker run -v /var/lib/docker:/data busybox ls", "the engine's state directory /var/lib/docker"),
+    ("docker run --mount type=bind,src=/var/lib/containerd/,dst=/c busybox", "state directory /var/lib/containerd"),
+    ("docker run -v /run/containerd/containerd.sock:/c.sock busybox", "the host's /run/containerd/containerd.sock"),
+    ("docker run --pid=host busybox kill 1", "`--pid=host` lets the container see and signal the host's processes"),
+    ("docker run --pid host busybox ps", "`--pid=host`"),
+    ("docker create --userns=host busybox", "`--userns=host`"),
+    ("docker run -v /proc:/host/proc busybox", "the host's /proc"),
+])
+def test_mounts_of_the_engine_s_state_and_host_namespaces(text, words):
+    assert any(words in h for d in docker_commands(text) for h in d.hazards()), docker_commands(text)
+
+
+def test_network_host_is_not_a_hazard():
+    assert one("docker run --network host busybox httpd").hazards() == []

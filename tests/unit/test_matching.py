@@ -2,6 +2,7 @@
 
 import pytest
 
+from docrun import matching
 from docrun.matching import clean, diff, mask, matches, updated
 
 ID64 = "f" * 63 + "0"
@@ -72,3 +73,17 @@ def test_long_outputs_do_not_recurse():
     actual = [f"line {i}" for i in range(5000)]
     assert matches(["...", "line 4999"], actual)
     assert updated(["...", "line 4999"], actual) == ["...", "line 4999"]
+
+
+@pytest.mark.parametrize("expected, actual, ok", [
+    (["a", "b"], ["b", "a"], True),
+    (["a", "b"], ["b", "a", "c"], False),                 # no `...`: nothing else may come
+    (["a", "...", "b"], ["c", "b", "d", "a"], True),
+    (["#... [1/2] FROM ...", "#... [2/2] RUN ...", "..."],
+     ["#5 [2/2] RUN echo hi", "#4 [1/2] FROM debian", "#6 DONE 0.1s"], True),
+    (["a ...", "a b"], ["a b", "a c"], True),             # a greedy pairing would take "a b" for "a ..."
+    (["a", "a"], ["a"], False),                           # each expected line needs its own
+    (["a", "..."], ["b"], False),
+])
+def test_outputs_that_may_come_in_any_order(expected, actual, ok):
+    assert matching.matches_in_any_order(expected, actual) is ok

@@ -42,11 +42,31 @@ def test_last_passed_names_every_engine_with_its_builders_and_carries_over_a_fai
     blocks = [rec("p.md", 1, "passed"), rec("p.md", 1, "passed", builder="classic builder"),
               rec("p.md", 1, "passed", engine="Docker Engine 20.10.24")]
     path = tmp_path / "blocks.json"
-    first = write(path, blocks, [{"label": "Docker Engine 26.1.5"}], "t0", "docs")
+    used = [{"label": "Docker Engine 26.1.5", "images": {"nginx:latest": "1.30.6", "busybox:latest": "1.37.0"}},
+            {"label": "Docker Engine 20.10.24", "images": {"nginx:latest": "1.30.6"}}]
+    first = write(path, blocks, used, "t0", "docs", {"p.md": ["nginx:latest"]})
     engines = first["pages"]["p.md"]["last_passed"]["engines"]
-    assert engines == [{"engine": "Docker Engine 26.1.5", "builders": ["BuildKit", "classic builder"]},
-                       {"engine": "Docker Engine 20.10.24", "builders": ["BuildKit"]}]
+    assert engines == [{"engine": "Docker Engine 26.1.5", "builders": ["BuildKit", "classic builder"],
+                        "images": {"nginx:latest": "1.30.6"}},       # only the images the page uses
+                       {"engine": "Docker Engine 20.10.24", "builders": ["BuildKit"],
+                        "images": {"nginx:latest": "1.30.6"}}]
     second = write(path, [rec("p.md", 1, "failed", ran="2026-11-02T10:00:00+00:00")], [], "t1", "docs")
     assert second["pages"]["p.md"]["status"] == "failed"
     assert second["pages"]["p.md"]["last_passed"] == first["pages"]["p.md"]["last_passed"]
     assert read(path)["summary"]["failed"] == 1 and read(tmp_path / "missing.json") is None
+
+
+def test_the_summary_names_the_declared_engines_and_warns_when_a_version_is_not_the_declared_one():
+    from docrun.report import checked_on
+    from provision.checked_on import load
+    declared = load()
+    ran = [{"label": "Docker Engine 20.10.24+dfsg1 (linux/amd64)", "version": "20.10.24+dfsg1", "role": "provisioned",
+            "builders": ["BuildKit", "classic builder"]},
+           {"label": "Docker Engine 26.1.5+dfsg1 (linux/amd64)", "version": "26.1.5+dfsg1", "role": "current",
+            "builders": ["BuildKit"]}]
+    lines = checked_on(ran, declared)
+    assert lines[0] == (f"declared: {declared.provisioned.label} (Debian bookworm): ran 20.10.24+dfsg1 "
+                        "(BuildKit, classic builder)", False)
+    assert lines[1][1] is True and f"not the declared {declared.current.version}" in lines[1][0]
+    assert checked_on([], declared)[1] == (f"declared: {declared.current.label} (Debian {declared.current.suite}, "
+                                           "containerd image store): not in this run", False)

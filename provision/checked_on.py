@@ -1,0 +1,84 @@
+"""The engines and builders the docs are checked on (provision/engines.yml), read once.
+
+Importable without the Docker SDK (the site's macros read it to say where the examples are
+checked): it needs only PyYAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ENGINES_FILE = Path(__file__).with_name("engines.yml")
+BUILDERS = ("BuildKit", "classic builder")
+
+
+class DeclarationError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class DeclaredEngine:
+    role: str                    # provisioned | current
+    name: str                    # e.g. "Docker Engine"
+    suite: str                   # the Debian suite its packages come from
+    version: str                 # major.minor, e.g. "28.5"
+    packages: tuple[str, ...]
+    image_store: str             # overlay2 | containerd
+    builders: tuple[str, ...]    # of BUILDERS
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.version}"
+
+    @property
+    def containerd_store(self) -> bool:
+        return self.image_store == "containerd"
+
+
+@dataclass(frozen=True)
+class DeclaredKit:
+    suite: str
+    packages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Declared:
+    provisioned: DeclaredEngine
+    current: DeclaredEngine
+    kit: DeclaredKit
+
+    @property
+    def engines(self) -> tuple[DeclaredEngine, ...]:
+        return self.provisioned, self.current
+
+
+def _engine(raw: dict, role: str, path: Path) -> DeclaredEngine:
+    entry = raw.get(role)
+    where = f"{path}: `{role}`"
+    if not isinstance(entry, dict):
+        raise DeclarationError(f"{where} is missing")
+    missing = [k for k in ("name", "suite", "version", "packages", "image_store", "builders") if not entry.get(k)]
+    if missing:
+        raise DeclarationError(f"{where} needs {', '.join(missing)}")
+    unknown = [b for b in entry["builders"] if b not in BUILDERS]
+    if unknown:
+        raise DeclarationError(f"{where}: unknown builders {unknown} (known: {', '.join(BUILDERS)})")
+    if entry["image_store"] not in ("overlay2", "containerd"):
+        raise DeclarationError(f"{where}: image_store is overlay2 or containerd")
+    return DeclaredEngine(role, str(entry["name"]), str(entry["suite"]), str(entry["version"]),
+                          tuple(entry["packages"]), str(entry["image_store"]), tuple(entry["builders"]))
+
+
+def load(path: Path = ENGINES_FILE) -> Declared:
+    try:
+        raw = yaml.safe_load(path.read_text()) or {}
+    except (OSError, yaml.YAMLError) as err:
+        raise DeclarationError(f"{path}: {err}") from None
+    kit = raw.get("kit") or {}
+    if not kit.get("suite") or not kit.get("packages"):
+        raise DeclarationError(f"{path}: `kit` needs suite and packages")
+    return Declared(_engine(raw, "provisioned", path), _engine(raw, "current", path),
+                    DeclaredKit(str(kit["suite"]), tuple(kit["packages"])))
