@@ -17,6 +17,10 @@ Modifiers apply to the code block (or snippet) directly below them:
     <!-- docrun: any-order reason="BuildKit prints parallel steps as they go" -->
                                          each command's output may come in another order:
                                          every expected line must still match its own line
+    <!-- docrun: root-only reason="sudo -u nobody needs root" -->
+                                         the block runs where the page's shell is root (the
+                                         tests run as root) and is skipped, with the reason,
+                                         for an ordinary user
 
 Actions run where they stand, between blocks:
 
@@ -41,8 +45,8 @@ from dataclasses import dataclass, field
 COMMENT = re.compile(r"^\s*<!--\s*docrun:(?P<body>.*?)-->\s*$", re.DOTALL)
 MENTION = re.compile(r"<!--\s*docrun\b")
 
-MODIFIERS = {"illustrative", "skip", "exit", "timeout", "isolated", "buildkit-only", "any-order"}
-NEEDS_REASON = {"illustrative", "skip", "isolated", "buildkit-only", "any-order"}
+MODIFIERS = {"illustrative", "skip", "exit", "timeout", "isolated", "buildkit-only", "any-order", "root-only"}
+NEEDS_REASON = {"illustrative", "skip", "isolated", "buildkit-only", "any-order", "root-only"}
 WAITS = {"wait-http", "wait-port", "wait-log", "wait-healthy"}
 ACTIONS = {"setup"} | WAITS
 DEFAULT_WAIT = 60.0

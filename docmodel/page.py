@@ -36,7 +36,7 @@ from .transcript import Command, TranscriptError
 from .transcript import parse as parse_transcript
 
 CONSOLE_LANGS = {"console"}
-CONSOLE_MODIFIERS = {"exit", "timeout", "isolated", "buildkit-only", "any-order"}
+CONSOLE_MODIFIERS = {"exit", "timeout", "isolated", "buildkit-only", "any-order", "root-only"}
 FROM = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*(?P<image>\S+)(?:\s+AS\s+(?P<stage>\S+))?", re.I | re.M)
 
 
@@ -111,6 +111,7 @@ class ConsoleBlock(Block):
     isolated: str | None = None             # the declared reason, when it acts on others' objects
     buildkit_only: str | None = None
     any_order: str | None = None            # the declared reason, when its outputs may come in any order
+    root_only: str | None = None            # the declared reason, when it can run only as root
 
     @property
     def label(self) -> str:
@@ -124,7 +125,8 @@ class ConsoleBlock(Block):
 
     def scenario(self) -> str:
         parts = [f"console exit={self.exit_status} timeout={self.timeout} snippet={self.snippet} "
-                 f"isolated={self.isolated} buildkit={self.buildkit_only} any_order={self.any_order}"]
+                 f"isolated={self.isolated} buildkit={self.buildkit_only} any_order={self.any_order} "
+                 f"root={self.root_only}"]
         for cmd in self.commands:
             parts.append(f"$ {cmd.text}\n" + "\n".join(cmd.output))
             for step in cmd.session or []:
@@ -387,6 +389,8 @@ class _Reader:
             block.buildkit_only = mods["buildkit-only"].options["reason"]
         if "any-order" in mods:
             block.any_order = mods["any-order"].options["reason"]
+        if "root-only" in mods:
+            block.root_only = mods["root-only"].options["reason"]
         self.blocks.append(block)
 
     def _snippet(self, name: str, line: int) -> None:

@@ -1,7 +1,8 @@
 """What a page created on the engine, and removing it: containers, images, volumes, networks;
 and what existed before it, guarded while it runs.
 
-A snapshot is taken before the page's first block. After each block that ran commands,
+A snapshot is taken before the page's first block; the runner's own objects (engine
+containers and their volumes, labelled with the run) are never part of it. After each block that ran commands,
 `changed_since` compares the objects of that snapshot with the engine: one removed,
 stopped, paused, started, renamed or stripped of a tag fails the block (catalogue images
 excepted: the runner puts them back). When the page ends (passed, failed, timed out or
@@ -17,6 +18,8 @@ from dataclasses import dataclass, field
 
 import docker
 from docker.errors import APIError, NotFound
+
+from provision.machines import LABEL_RUN
 
 # States that are the same for the guard: a container with a restart policy goes between them by itself
 SAME_STATE = {"restarting": "running"}
@@ -62,12 +65,19 @@ def _name(container: dict) -> str:
     return next(iter(container.get("Names") or []), container["Id"][:12]).lstrip("/")
 
 
+def _runners(labels: dict | None) -> bool:
+    """An object of the runner itself (an engine container and its volume): never a page's, never guarded."""
+    return LABEL_RUN in (labels or {})
+
+
 def snapshot(client: docker.DockerClient) -> Snapshot:
     images, layers = _images(client)
     return Snapshot(
-        containers={c["Id"]: (_name(c), c.get("State", "")) for c in client.api.containers(all=True)},
+        containers={c["Id"]: (_name(c), c.get("State", "")) for c in client.api.containers(all=True)
+                    if not _runners(c.get("Labels"))},
         images=images,
-        volumes=frozenset(v["Name"] for v in (client.api.volumes().get("Volumes") or [])),
+        volumes=frozenset(v["Name"] for v in (client.api.volumes().get("Volumes") or [])
+                          if not _runners(v.get("Labels"))),
         networks={n["Id"]: n.get("Name", "") for n in client.api.networks()},
         layers=layers,
     )

@@ -7,19 +7,22 @@ removes it all, whenever the run ends (passed, failed, Ctrl-C during start-up).
 from __future__ import annotations
 
 import functools
+import itertools
 import shutil
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 from provision import Engine, ProvisionError, prepare
+from provision.checked_on import is_old
 from provision.engine import ENGINE_FAULTS
 from provision.kit import find_kit
 from provision.machines import EngineContainer, remove, remove_abandoned, remove_run, start_engine_container
 
 from .machine import ContainerMachine, HostMachine, Machine
-from .passes import Pass, is_old
+from .passes import Pass
 from .scenario import EngineStopped
 
 
@@ -34,11 +37,15 @@ class Engines:
         self.used: dict[str, dict] = {}          # engine label -> what the report says of it
         self.stopped: set[str] = set()           # addresses of engines that stopped answering during the run
         self._containers: list[EngineContainer] = []
+        self._numbers = itertools.count()
+        self._lock = threading.RLock()           # the background current-engine pass shares this object
 
     def mark_stopped(self, address: str) -> None:
         """An engine stopped answering: the pages left on it are not run."""
-        if address not in self.stopped:
+        with self._lock:
+            known = address in self.stopped
             self.stopped.add(address)
+        if not known:
             self.log(f"docrun: the Docker engine at {address} stopped answering; "
                      "the pages left to run on it are reported as not run")
 
@@ -87,39 +94,49 @@ class Engines:
             return host, lambda: None
         if self.current is not None and self.current.address in self.stopped:
             raise EngineStopped(self.current.address)
-        if self.current is None:
-            from provision.images import ensure_images
-            self.current = ContainerMachine(self._start("current", "current"))
-            ensure_images(self.current.engine, log=self.log)
-            self.log(f"docrun: {self.current.label}, BuildKit, for the current-engine pass")
-        return self.current, lambda: None
+        return self.start_current(), lambda: None
+
+    def start_current(self) -> ContainerMachine:
+        """The current engine, started (with the catalogue images) if it is not running yet."""
+        with self._lock:
+            if self.current is None:
+                from provision.images import ensure_images
+                self.current = ContainerMachine(self._start("current", "current"))
+                ensure_images(self.current.engine, log=self.log)
+                self.log(f"docrun: {self.current.label}, BuildKit, for the current-engine pass")
+            return self.current
 
     def _start(self, kind: str, role: str) -> EngineContainer:
         container = start_engine_container(self.host_engine, kind, run_id=self.run_id, role=role,
                                            mounts=[self.workroot], log=self.log,
-                                           name=f"docker-kb-{role}-{self.run_id}-{len(self._containers)}")
+                                           name=f"docker-kb-{role}-{self.run_id}-{next(self._numbers)}")
         self._containers.append(container)
         return container
 
     def _stop(self, container: EngineContainer) -> None:
         remove(self.host_engine.client, container.container_id)
-        self._containers.remove(container)
+        if container in self._containers:
+            self._containers.remove(container)
 
     def note(self, machine: Machine, builder: str, isolated: bool = False) -> None:
         """Remember an engine and builder pages ran with, for the report, with the versions of
         the catalogue images on it (read once per engine; an isolated page's fresh engine
         pulls the same images from the mirror)."""
         e = machine.engine
-        info = self.used.setdefault(e.label, {"label": e.label, "version": e.version, "api_version": e.api_version,
-                                              "os_arch": e.os_arch, "role": machine.role, "builders": []})
-        if builder and builder not in info["builders"]:
-            info["builders"].append(builder)
-        if not isolated and "images" not in info:
-            from provision.images import image_versions
-            try:
-                info["images"] = image_versions(machine.client)
-            except (*ENGINE_FAULTS, ProvisionError) as err:
-                self.log(f"docrun: could not read the catalogue images' versions on {e.label}: {err}")
+        with self._lock:
+            info = self.used.setdefault(e.label, {"label": e.label, "version": e.version,
+                                                  "api_version": e.api_version, "os_arch": e.os_arch,
+                                                  "role": machine.role, "builders": []})
+            if builder and builder not in info["builders"]:
+                info["builders"].append(builder)
+            if isolated or "images" in info:
+                return
+            info["images"] = {}
+        from provision.images import image_versions
+        try:
+            info["images"] = image_versions(machine.client)
+        except (*ENGINE_FAULTS, ProvisionError) as err:
+            self.log(f"docrun: could not read the catalogue images' versions on {e.label}: {err}")
 
     def stop_current(self) -> None:
         if self.current is not None:

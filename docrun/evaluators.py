@@ -16,6 +16,7 @@ from docmodel.transcript import Command, Step
 from . import matching, noise, readiness
 from .interactive import run_session
 from .outcomes import Failed, Illustrative, Outcome, Passed, Skipped, StepRef, Update
+from .shell import SHELL_DIED, ShellDied
 
 if TYPE_CHECKING:
     from .scenario import PageRun
@@ -58,6 +59,8 @@ def action(block: ActionBlock, run: PageRun) -> Outcome:
 
 
 def console(block: ConsoleBlock, run: PageRun) -> Outcome:
+    if block.root_only and not run.machine.as_root:
+        return Skipped(why=f"the page runs as an ordinary user: {block.root_only}")
     timeout = block.timeout or run.options.timeout
     deadline = time.monotonic() + timeout
     updates: list[Update] = []
@@ -69,7 +72,11 @@ def console(block: ConsoleBlock, run: PageRun) -> Outcome:
             if cmd.interactive:
                 _interactive(block, index, cmd, run, remaining, timeout, updates)
                 continue
-            res = run.shell.run(cmd.text, timeout=remaining)
+            try:
+                res = run.shell.run(cmd.text, timeout=remaining)
+            except ShellDied as err:
+                raise _Fail(Failed(what=str(err), detail=f"$ {cmd.text}", step=StepRef(index),
+                                   aborts=SHELL_DIED)) from None
             if res.timed_out:
                 raise _Fail(_timed_out(index, cmd, timeout, res.output))
             actual = noise.provoked_by_runner(cmd.text, run.options.classic)(matching.clean(res.output))

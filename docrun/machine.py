@@ -53,6 +53,11 @@ class Machine(ABC):
     def label(self) -> str:
         return self.engine.label
 
+    @property
+    @abstractmethod
+    def as_root(self) -> bool:
+        """Whether the page's shell runs as root."""
+
     def answers(self) -> bool:
         """Whether the machine's engine answers now (asked with a short timeout)."""
         try:
@@ -106,6 +111,10 @@ class HostMachine(Machine):
     def role(self) -> str:
         """Which engine of provision/engines.yml it is: the one the tests provisioned, or this machine's own."""
         return "provisioned" if self.engine.provisioned else "host"
+
+    @property
+    def as_root(self) -> bool:
+        return os.geteuid() == 0
 
     def _base_env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COV_"))}
@@ -171,6 +180,10 @@ class ContainerMachine(Machine):
         home = "/root" if self.user == "root" else f"/home/{self.user}"
         return {"PATH": path, "HOME": home, "TERM": os.environ.get("TERM", "xterm"), "USER": self.user,
                 "LOGNAME": self.user}
+
+    @property
+    def as_root(self) -> bool:
+        return self.user == "root"
 
     def _plugins_dir(self) -> str | None:
         return f"{KIT_MOUNT}/cli-plugins" if self.has_kit else "/usr/libexec/docker/cli-plugins"

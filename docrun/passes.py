@@ -23,8 +23,6 @@ from dataclasses import dataclass
 
 from docmodel.page import Page
 
-CURRENT_MAJOR = 23   # BuildKit became the default builder with Docker Engine 23.0
-
 
 @dataclass(frozen=True)
 class Pass:
@@ -48,11 +46,6 @@ class Outlook:
     """What collection knows of the engine before anything runs."""
     old: bool                # older than CURRENT_MAJOR (or about to be provisioned: Debian's 20.10)
     can_start_current: bool  # this run may start a current engine in a container
-
-
-def is_old(version: str | None) -> bool:
-    major = (version or "").split(".")[0]
-    return major.isdigit() and int(major) < CURRENT_MAJOR
 
 
 @dataclass

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -25,20 +26,23 @@ import yaml
 from docmodel.errors import SourceError, SourceErrors
 from docmodel.page import NotRunBlock, Page, find_pages, read_page
 from docmodel.snippets import SUFFIX, SnippetStore
-from provision import ProvisionError, checked_on
+from provision import checked_on
 from provision.catalogue import load as load_catalogue
-from provision.engine import ENGINE_FAULTS
 
-from . import images_check, passes, probe, report, update
+from . import images_check, lifecycle, passes, probe, report, update
+from .background import BackgroundPass
 from .engines import Engines
 from .evaluators import evaluator_for
 from .outcomes import EngineDown, Failed, Outcome
 from .passes import PlannedRun
 from .results import CACHE_KEY, Results, cache_entry, cached_outcomes, changed_key
-from .scenario import DEFAULT_TIMEOUT, EngineStopped, Options, PageRun
+from .scenario import DEFAULT_TIMEOUT, EngineStopped, PageRun
 
 ENGINES = pytest.StashKey[Engines]()
 RESULTS = pytest.StashKey[Results]()
+BACKGROUND = pytest.StashKey["BackgroundPass | None"]()
+_said_later: list[str] = []          # progress from the background pass, said by the main thread
+_said_lock = threading.Lock()
 
 
 def pytest_addoption(parser):
@@ -64,17 +68,68 @@ def pytest_addoption(parser):
                          "default) when the engine here is older than 23.0 and was provisioned by the tests")
 
 
-def say(config: pytest.Config, line: str) -> None:
-    """Progress for the person watching, past pytest's output capture."""
+def say(config: pytest.Config, line: str | None) -> None:
+    """Progress for the person watching, past pytest's output capture. From another thread (the
+    background pass) it is kept and said with the main thread's next line."""
+    with _said_lock:
+        if threading.current_thread() is not threading.main_thread():
+            if line is not None:
+                _said_later.append(line)
+            return
+        lines = [*_said_later, *([line] if line is not None else [])]
+        _said_later.clear()
     tr = config.pluginmanager.get_plugin("terminalreporter")
     capman = config.pluginmanager.get_plugin("capturemanager")
-    if tr is None:
+    if tr is None or not lines:
         return
     if capman is None:
-        tr.write_line(line)
+        for text in lines:
+            tr.write_line(text)
         return
     with capman.global_and_fixture_disabled():
-        tr.write_line(line)
+        for text in lines:
+            tr.write_line(text)
+
+
+def _settings(config: pytest.Config) -> lifecycle.Settings:
+    return lifecycle.Settings(timeout=config.getoption("block_timeout"), update=config.getoption("update"),
+                              on_wait=lambda: say(config, "docrun: another run is using this engine; waiting"))
+
+
+def _background(collector: PageCollector) -> BackgroundPass | None:
+    """The background current-engine pass, started at the first page run: every selected leader run
+    of that pass whose result --changed can't reuse, on the current engine, beside the other passes."""
+    config = collector.config
+    if BACKGROUND in config.stash:
+        return config.stash[BACKGROUND]
+    config.stash[BACKGROUND] = None
+    engines, results = config.stash[ENGINES], config.stash[RESULTS]
+    runs: list[PageCollector] = []
+    for item in collector.session.items:
+        page = item.parent
+        if isinstance(page, PageCollector) and page.run.run_pass.engine == "current" and page.run.leader is None \
+                and page not in runs:
+            runs.append(page)
+    for page in runs:
+        page.builder = engines.builder(page.run.run_pass)
+        page._from_cache(engines)
+    todo = [page for page in runs if page.reused is None]
+    if len(todo) < 2 or collector.run.run_pass.engine == "current":
+        return None                   # nothing to run beside the other passes
+    engines.start_current()           # before any page runs on the host engine
+    by_run = {id(page.run): page for page in todo}
+
+    def start(run):
+        page = by_run[id(run)]
+        return lifecycle.begin(run, engines, results, page.catalogue, _settings(config), page.builder)
+
+    def finish(run, page_run):
+        return lifecycle.end(run, page_run, engines, by_run[id(run)].catalogue, config.get_verbosity() > 0)
+
+    background = BackgroundPass([page.run for page in todo], start, finish, log=engines.log)
+    config.stash[BACKGROUND] = background.start()
+    say(config, f"docrun: {len(todo)} page runs on {engines.current.label} go on beside the others")
+    return background
 
 
 def _sigterm(signum, frame):
@@ -155,6 +210,7 @@ class PageCollector(pytest.Collector):
         self.shared_with = ""
         self.cache_key = ""
         self.engine_label = self.builder = ""
+        self.ran = False            # this run's own blocks ran (here, or in the background pass)
 
     @property
     def page(self) -> Page:
@@ -177,19 +233,19 @@ class PageCollector(pytest.Collector):
             self._from_cache(engines)
             if self.reused is not None:
                 return
-            machine, self.release = engines.machine_for(run.run_pass, isolated=self.page.isolated is not None)
-            engines.note(machine, self.builder, isolated=self.page.isolated is not None)
-            results.page_images[self.page.display] = images_check.catalogue_images(self.page, self.catalogue)
-            self.engine_label = results.engines[id(run)] = machine.label
-            options = Options(timeout=self.config.getoption("block_timeout"),
-                              update=self.config.getoption("update"), classic=run.run_pass.classic,
-                              on_wait=lambda: say(self.config, "docrun: another run is using this engine; waiting"),
-                              spared=lambda tag: tag in self.catalogue)
-            try:
-                self.page_run = PageRun(self.page, machine, options, engines.workroot).start()
-            except BaseException:
-                self.release()
-                raise
+            background = _background(self)
+            if background is not None and run in background:
+                done = background.wait(run)
+                for line in done.messages:
+                    say(self.config, line)
+                self.reused, self.ran = done.outcomes, True
+                self.engine_label = results.engines.get(id(run), done.engine_label)
+                if len(done.outcomes) == len(self.page.blocks):
+                    return
+                raise EngineStopped(engines.current.address if engines.current else "the current engine")
+            self.page_run, self.release = lifecycle.begin(run, engines, results, self.catalogue,
+                                                          _settings(self.config), self.builder)
+            self.engine_label, self.ran = results.engines[id(run)], True
         except EngineStopped as err:
             engines.mark_stopped(err.address)
             self.reused = {i: (evaluator_for(b)(b, None) if isinstance(b, NotRunBlock) else EngineDown(
@@ -220,17 +276,10 @@ class PageCollector(pytest.Collector):
         page_run, self.page_run = self.page_run, None
         try:
             if page_run is not None:
-                removed = page_run.finish()
-                if removed.errors:
-                    say(self.config, f"docrun: cleanup of {self.name} could not remove: {'; '.join(removed.errors)}")
-                elif removed and self.config.get_verbosity() > 0:
-                    say(self.config, f"    cleaned up after {self.name}: {removed.summary()}")
-                if not self.page.isolated and page_run.engine_stopped is None:
-                    from provision.images import ensure_images  # a page may have removed a catalogue image
-                    try:
-                        ensure_images(page_run.machine.engine, self.catalogue, log=engines.log, check_mirror=False)
-                    except (*ENGINE_FAULTS, ProvisionError) as err:
-                        say(self.config, f"docrun: after {self.name}, putting back the catalogue images failed: {err}")
+                for line in lifecycle.end(self.run, page_run, engines, self.catalogue,
+                                          self.config.get_verbosity() > 0):
+                    say(self.config, line)
+            if self.ran:
                 self._remember(results)
         finally:
             self.release()
@@ -363,7 +412,13 @@ def pytest_sessionfinish(session, exitstatus):
         return
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)   # a second Ctrl-C must not stop the cleanup
     try:
+        background = config.stash.get(BACKGROUND, None)
+        if background is not None:
+            background.stop(timeout=1)          # it ends at its next block; its engines go now
         engines.close()                                        # never raises
+        if background is not None:
+            background.stop(timeout=60)
+        say(config, None)
     finally:
         signal.signal(signal.SIGINT, previous)
     if not results.records:

@@ -5,9 +5,10 @@ coming, and the tests will own it."""
 
 from __future__ import annotations
 
+from provision.checked_on import is_old
 from provision.engine import EngineRefused, can_provision, connect, installed_here, uses_local_mirror
 
-from .passes import Outlook, is_old
+from .passes import Outlook
 
 
 def outlook() -> Outlook:

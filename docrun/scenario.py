@@ -23,7 +23,7 @@ from .engine_lock import EngineLock
 from .evaluators import evaluator_for
 from .machine import Machine
 from .outcomes import Failed, NotRun, Outcome
-from .shell import Shell, ShellDied
+from .shell import SHELL_DIED, Shell, ShellDied
 
 DEFAULT_TIMEOUT = 120.0
 
@@ -83,15 +83,16 @@ class PageRun:
             try:
                 outcome = evaluator_for(block)(block, self)
             except ShellDied as err:
-                if not self.machine.answers():      # the engine went, and the shell with it
-                    raise EngineStopped(self.machine.address) from None
-                outcome = Failed(what=str(err), aborts="broke the page's shell")
+                outcome = Failed(what=str(err), aborts=SHELL_DIED)
+            if isinstance(outcome, Failed) and outcome.aborts == SHELL_DIED and not self.machine.answers():
+                raise EngineStopped(self.machine.address)     # the engine went, and the shell with it
             if block.shell_lines():
                 outcome = self._guard(outcome)
         except EngineStopped as err:
             self.engine_stopped = err
+            failed = outcome if isinstance(outcome, Failed) else None
             outcome = Failed(what=f"{err}; the rest of the run on it is not run",
-                             detail=outcome.detail if isinstance(outcome, Failed) else "",
+                             detail=failed.detail if failed else "", step=failed.step if failed else None,
                              aborts="stopped with the engine")
         outcome = dataclasses.replace(outcome, duration=time.monotonic() - started)
         if isinstance(outcome, Failed) and outcome.aborts:

@@ -13,20 +13,44 @@ _LAZY = {"Engine": "engine", "EngineRefused": "engine", "ProvisionError": "engin
 
 
 def prepare(log=print):
-    """Reach (or provision) the engine and make the catalogue images present; on an engine
-    provisioned here, also the project's current docker CLI with buildx and Compose, and the
-    registry mirror as engines in containers reach it."""
+    """Reach (or provision) the engine and make the catalogue images present. On an engine
+    provisioned here, also the engines that run in containers (provision/engines.yml), the
+    project's current docker CLI with buildx and Compose (copied out of the current engine),
+    and the registry mirror as engines in containers reach it.
+
+    The Debian bases are fetched (or debootstrapped) side by side, and the engines built
+    beside the catalogue's images: on a new machine most of this time is downloads."""
+    from . import checked_on
+    from .catalogue import load
     from .engine import ensure_engine
-    from .images import ensure_images
-    from .kit import ensure_kit
+    from .images import debian_base, ensure_images
 
     engine = ensure_engine(log)
-    ensure_images(engine, log=log)
-    if engine.provisioned:
-        from .machines import mirror_for_containers
-        ensure_kit(engine, log)
-        mirror_for_containers(engine, log)   # where engines in containers reach the mirror: started while root
+    if not engine.provisioned:
+        ensure_images(engine, log=log)
+        return engine
+    from .kit import ensure_kit
+    from .machines import ensure_engine_image, mirror_for_containers
+
+    declared = checked_on.load()
+    old = checked_on.is_old(engine.version)      # its pages' isolated runs need an engine like it in a container
+    engines = ["current"] + (["provisioned"] if old else [])
+    suites = {i.suite for i in load().images} | {declared.current.suite}
+    suites |= {declared.provisioned.suite} if old else set()
+    _side_by_side([lambda suite=suite: debian_base(engine, suite, log) for suite in sorted(suites)])
+    _side_by_side([lambda: ensure_images(engine, log=log), lambda: ensure_kit(engine, log),
+                   *[lambda kind=kind: ensure_engine_image(engine, kind, log) for kind in engines[1:]]])
+    mirror_for_containers(engine, log)   # where engines in containers reach the mirror: started while root
     return engine
+
+
+def _side_by_side(jobs) -> None:
+    """Run provisioning jobs in threads; the first failure is raised once all have ended."""
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = [pool.submit(job) for job in jobs]
+    for future in futures:
+        future.result()
 
 
 def __getattr__(name: str):

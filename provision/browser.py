@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 from .engine import ProvisionError, apt_install, can_provision
@@ -31,7 +32,15 @@ def find_chromium() -> str | None:
     return next((c for c in CANDIDATES if Path(c).exists() and os.access(c, os.X_OK)), None)
 
 
+_INSTALLING = threading.Lock()     # the tests may install it beside the rest (tests/conftest.py)
+
+
 def ensure_chromium(log=print) -> str:
+    with _INSTALLING:
+        return _ensure_chromium(log)
+
+
+def _ensure_chromium(log) -> str:
     found = find_chromium()
     if found:
         return found

@@ -13,6 +13,13 @@ import yaml
 
 ENGINES_FILE = Path(__file__).with_name("engines.yml")
 BUILDERS = ("BuildKit", "classic builder")
+CURRENT_MAJOR = 23   # BuildKit became the default builder with Docker Engine 23.0
+
+
+def is_old(version: str | None) -> bool:
+    """An engine older than 23.0: the classic builder is still its own, and it is not a current engine."""
+    major = (version or "").split(".")[0]
+    return major.isdigit() and int(major) < CURRENT_MAJOR
 
 
 class DeclarationError(ValueError):
@@ -39,16 +46,9 @@ class DeclaredEngine:
 
 
 @dataclass(frozen=True)
-class DeclaredKit:
-    suite: str
-    packages: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Declared:
     provisioned: DeclaredEngine
     current: DeclaredEngine
-    kit: DeclaredKit
 
     @property
     def engines(self) -> tuple[DeclaredEngine, ...]:
@@ -77,8 +77,6 @@ def load(path: Path = ENGINES_FILE) -> Declared:
         raw = yaml.safe_load(path.read_text()) or {}
     except (OSError, yaml.YAMLError) as err:
         raise DeclarationError(f"{path}: {err}") from None
-    kit = raw.get("kit") or {}
-    if not kit.get("suite") or not kit.get("packages"):
-        raise DeclarationError(f"{path}: `kit` needs suite and packages")
-    return Declared(_engine(raw, "provisioned", path), _engine(raw, "current", path),
-                    DeclaredKit(str(kit["suite"]), tuple(kit["packages"])))
+    if not isinstance(raw, dict):
+        raise DeclarationError(f"{path}: expected `provisioned` and `current`")
+    return Declared(_engine(raw, "provisioned", path), _engine(raw, "current", path))

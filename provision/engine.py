@@ -22,6 +22,7 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -140,12 +141,16 @@ def can_provision() -> tuple[bool, str]:
     return True, ""
 
 
+_APT = threading.Lock()      # one apt-get at a time from this process (tests install beside the engine)
+
+
 def apt_install(packages: list[str], log=print) -> None:
     """Install distribution packages, non-interactively."""
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    log(f"provision: installing {', '.join(packages)} from the distribution's packages")
-    proc.run(["apt-get", "update", "-q"], env=env)
-    proc.run(["apt-get", "install", "-y", "-q", "-o", "DPkg::Lock::Timeout=600", *packages], env=env)
+    with _APT:
+        log(f"provision: installing {', '.join(packages)} from the distribution's packages")
+        proc.run(["apt-get", "update", "-q"], env=env)
+        proc.run(["apt-get", "install", "-y", "-q", "-o", "DPkg::Lock::Timeout=600", *packages], env=env)
 
 
 def _has(command: str) -> bool:

@@ -26,6 +26,7 @@ from .engine import MIRROR_ADDR, Engine, ProvisionError
 RECIPES_DIR = Path(__file__).with_name("recipes")
 RECIPE_LABEL = "docker-kb.recipe"      # on images built from a recipe: the recipe's digest
 DEBIAN_MIRROR = "http://deb.debian.org/debian"
+TESTING = {"forky", "sid"}     # Debian's testing and unstable suites
 
 # What the official -slim images leave out, and the apt settings they ship with.
 SLIM_DPKG_EXCLUDES = """\
@@ -66,14 +67,17 @@ def run_logged(cmd: list[str], log, **kw) -> str:
         raise ProvisionError(str(err)) from None
 
 
-def _import_rootfs(root: Path, ref: str, cmd: str, log) -> None:
+def _import_rootfs(root: Path, ref: str, cmd: str, label: str, log) -> None:
     tar = subprocess.Popen(["tar", "-C", str(root), "--numeric-owner", "-c", "."], stdout=subprocess.PIPE)
-    run_logged(["docker", "import", "--change", f"CMD {cmd}", "-", ref], log, stdin=tar.stdout)
+    run_logged(["docker", "import", "--change", f"CMD {cmd}", "--change", f"LABEL {RECIPE_LABEL}={label}", "-", ref],
+               log, stdin=tar.stdout)
     tar.wait()
 
 
-def build_debian_slim(image: CatalogueImage, log) -> None:
-    debian_rootfs_image(image.suite, image.ref, log)
+def build_debian_slim(engine: Engine, image: CatalogueImage, log) -> None:
+    base = debian_base(engine, image.suite, log)
+    repository, tag = image.ref.rsplit(":", 1)
+    engine.client.images.get(base).tag(repository, tag)
 
 
 def _debootstrap_script(suite: str) -> list[str]:
@@ -99,29 +103,52 @@ def debian_rootfs_image(suite: str, ref: str, log) -> None:
         (root / "etc/dpkg/dpkg.cfg.d/docker-slim").write_text(SLIM_DPKG_EXCLUDES)
         (root / "etc/apt/apt.conf.d/docker-clean").write_text(APT_CLEAN.replace("{clean}", CLEAN))
         (root / "etc/apt/apt.conf.d/docker-no-languages").write_text('Acquire::Languages "none";\n')
+        if suite in TESTING:
+            # testing's Release files are valid for a week only: a mirror a little behind would stop apt
+            (root / "etc/apt/apt.conf.d/docker-kb-valid-until").write_text('Acquire::Check-Valid-Until "false";\n')
         (root / "etc/apt/sources.list").unlink(missing_ok=True)
         (root / "etc/apt/sources.list.d/debian.sources").write_text(DEBIAN_SOURCES.format(suite=suite))
         for name in ("etc/hostname", "etc/resolv.conf", "etc/machine-id"):
             (root / name).write_text("")
-        _import_rootfs(root, ref, '["bash"]', log)
+        _import_rootfs(root, ref, '["bash"]', debootstrap_digest(suite), log)
 
 
 def debian_base(engine: Engine, suite: str, log=print) -> str:
-    """docker-kb/debian:<suite>, the base of the recipes: Debian's -slim image when Docker Hub
-    answers, else a debootstrapped one."""
+    """docker-kb/debian:<suite>, the base of the recipes: Debian's -slim image (here already, from
+    the local mirror, or from Docker Hub), else one debootstrapped here. One per suite: the
+    catalogue's debian:<suite>-slim is the same image."""
     ref = f"docker-kb/debian:{suite}"
     client = engine.client
-    try:
-        client.images.get(ref)
+
+    def usable(name: str) -> bool:
+        try:
+            label = (client.images.get(name).labels or {}).get(RECIPE_LABEL)
+        except ImageNotFound:
+            return False
+        return label in (None, debootstrap_digest(suite))     # Docker Hub's, or debootstrapped as now
+
+    slim = f"debian:{suite}-slim"
+    if usable(ref):
         return ref
-    except ImageNotFound:
-        pass
-    try:
-        log(f"provision: pulling debian:{suite}-slim for {ref}")
-        client.images.pull("debian", tag=f"{suite}-slim").tag("docker-kb/debian", suite)
-    except APIError:
+    if not usable(slim):
+        try:
+            log(f"provision: pulling {slim}")
+            client.images.pull("debian", tag=f"{suite}-slim")
+        except APIError:
+            pass
+    if usable(slim):
+        client.images.get(slim).tag("docker-kb/debian", suite)
+    else:
         debian_rootfs_image(suite, ref, log)
     return ref
+
+
+def debootstrap_digest(suite: str) -> str:
+    """What a debootstrapped image is labelled with: its suite and how it is slimmed."""
+    h = hashlib.sha256(f"debootstrap {suite}".encode())
+    for part in (SLIM_DPKG_EXCLUDES, APT_CLEAN, DEBIAN_SOURCES, str(suite in TESTING)):
+        h.update(part.encode())
+    return h.hexdigest()[:16]
 
 
 def recipe_digest(name: str, *build_args: str) -> str:
@@ -156,19 +183,26 @@ def build_from_dockerfile(engine: Engine, image: CatalogueImage, log) -> None:
     build_recipe(image.ref, image.argument, log, _base_arg(image))
 
 
-BUILDERS = {"debootstrap": lambda engine, image, log: build_debian_slim(image, log),
-            "dockerfile": build_from_dockerfile}
+BUILDERS = {"debootstrap": build_debian_slim, "dockerfile": build_from_dockerfile}
+
+
+def _current_label(image: CatalogueImage) -> str:
+    """The recipe label an offline build of the image has now."""
+    if image.recipe == "debootstrap":
+        return debootstrap_digest(image.suite)
+    return recipe_digest(image.argument, _base_arg(image))
 
 
 def _present(client: docker.DockerClient, image: CatalogueImage) -> bool:
-    """The image is here, and (if it was built from a recipe here) from the current recipe."""
+    """The image is here, and (if it was built from a recipe: it has the label) from the current recipe.
+    An image from Docker Hub has no such label; one of ours from an older recipe (also when pulled
+    back from the local mirror) is built again."""
     try:
         found = client.images.get(image.ref)
     except ImageNotFound:
         return False
-    built_here = RECIPE_LABEL in (found.labels or {})
-    return not built_here or image.recipe != "dockerfile" or from_current_recipe(found, image.argument,
-                                                                                 _base_arg(image))
+    label = (found.labels or {}).get(RECIPE_LABEL)
+    return label is None or label == _current_label(image)
 
 
 def _in_mirror(image: CatalogueImage) -> bool:
@@ -207,6 +241,8 @@ def ensure_images(engine: Engine, catalogue: Catalogue | None = None, log=print,
             try:
                 log(f"provision: pulling {image.ref}")
                 client.images.pull(image.repository, tag=image.tag)
+                if not _present(client, image):
+                    raise APIError(f"the mirror's {image.ref} was built from an older recipe")
                 how[image.ref] = "pulled"
             except APIError as err:
                 log(f"provision: pull of {image.ref} failed ({err.explanation or err}); "
@@ -223,11 +259,18 @@ def ensure_images(engine: Engine, catalogue: Catalogue | None = None, log=print,
 
 def image_version(client: docker.DockerClient, image: CatalogueImage) -> str:
     """The version of the image's main program, as its version command prints it in the image."""
+    container = None
     try:
-        output = client.containers.run(image.ref, ["-c", image.version_command], entrypoint="sh", remove=True,
-                                       network_disabled=True, stdout=True, stderr=True)
+        container = client.containers.create(image.ref, ["-c", image.version_command], entrypoint="sh",
+                                             network_disabled=True)
+        container.start()
+        container.wait(timeout=60)
+        output = container.logs(stdout=True, stderr=True)
     except APIError as err:
         raise ProvisionError(f"{image.ref}: its version command failed: {err.explanation or err}") from None
+    finally:
+        if container is not None:
+            container.remove(v=True, force=True)      # with the anonymous volumes its image declares
     return image.version_in(output.decode(errors="replace"))
 
 

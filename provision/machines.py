@@ -61,6 +61,10 @@ class EngineImage:
     build_args: tuple[str, ...] = ()
     with_kit: bool = False                 # its pages use the project's CLI kit (an old engine's client is old)
 
+    @property
+    def all_args(self) -> tuple[str, ...]:
+        return (f"BASE=docker-kb/debian:{self.suite}", *self.build_args)
+
 
 def _engine_image(engine: checked_on.DeclaredEngine) -> EngineImage:
     return EngineImage(engine.role, f"docker-kb/engine:{engine.suite}", "engine.Dockerfile", engine.suite,
@@ -80,10 +84,12 @@ def engine_images() -> dict[str, EngineImage]:
 
 
 # What an engine in a container needs of its host: every capability but one (not --privileged),
-# no seccomp or AppArmor profile, all devices, the cgroup tree, and its own /run.
+# no seccomp or AppArmor profile, a writable /proc/sys (Engine 28 sets each container's network
+# sysctls there), all devices, the cgroup tree, and its own /run.
 PRIVILEGES = {"cap_add": ["ALL"], "cap_drop": ["SYS_RESOURCE"],
               "security_opt": ["seccomp=unconfined", "apparmor=unconfined"],
               "device_cgroup_rules": ["a *:* rwm"], "tmpfs": {"/run": ""}}
+UNMASKED = {"MaskedPaths": [], "ReadonlyPaths": []}     # the CLI's --security-opt systempaths=unconfined
 
 
 @dataclass(frozen=True)
@@ -128,7 +134,7 @@ def gateway_of(config: list[dict]) -> str:
 def ensure_engine_image(host: Engine, kind: str, log=print) -> EngineImage:
     """The image of an engine (or machine) in a container; built again when its recipe changed."""
     image = engine_images()[kind]
-    args = (f"BASE=docker-kb/debian:{image.suite}", *image.build_args)
+    args = image.all_args
     try:
         if from_current_recipe(host.client.images.get(image.ref), image.recipe, *args):
             return image
@@ -182,11 +188,7 @@ def start_engine_container(host: Engine, kind: str, *, run_id: str, role: str, m
     client = host.client
     name = name or f"docker-kb-{role}-{run_id}"
     log(f"provision: starting {image.ref} as {name}")
-    try:
-        container = client.containers.run(image.ref, name=name, detach=True, labels=run_labels(run_id, role),
-                                          environment=environment, volumes=volumes, **PRIVILEGES)
-    except APIError as err:
-        raise ProvisionError(f"could not start {image.ref}: {err.explanation or err}") from None
+    container = run_machine(client, image.ref, name, run_labels(run_id, role), environment, volumes)
     try:
         container.reload()
         ip = container.attrs["NetworkSettings"]["IPAddress"] or next(
@@ -215,29 +217,72 @@ def start_engine_container(host: Engine, kind: str, *, run_id: str, role: str, m
         raise
 
 
-def remove(client: docker.DockerClient, container_id: str) -> None:
+def run_machine(client: docker.DockerClient, image: str, name: str, labels: dict[str, str],
+                environment: dict[str, str], volumes: dict[str, dict], init: bool = False):
+    """Start a container that runs an engine of its own (an engine, or a fresh machine), with
+    what that needs of its host. Its /var/lib/docker is a volume labelled like the container,
+    so that pages running on the host engine meanwhile never count either as theirs
+    (docrun/engine_objects.py); `remove` takes both away."""
     try:
+        data = client.api.create_volume(f"{name}-data", labels=labels)["Name"]
+        host_config = client.api.create_host_config(
+            binds={**volumes, data: {"bind": "/var/lib/docker", "mode": "rw"}}, init=init, **PRIVILEGES)
+        host_config.update(UNMASKED)
+        created = client.api.create_container(image, name=name, labels=labels, environment=environment,
+                                              host_config=host_config, detach=True)
+        container = client.containers.get(created["Id"])
+        container.start()
+        return container
+    except APIError as err:
+        raise ProvisionError(f"could not start {image}: {err.explanation or err}") from None
+
+
+def remove(client: docker.DockerClient, container_id: str) -> None:
+    """Remove an engine container and its labelled storage volume."""
+    try:
+        mounts = client.api.inspect_container(container_id).get("Mounts") or []
         client.api.remove_container(container_id, v=True, force=True)
     except NotFound:
-        pass
+        return
+    for mount in mounts:
+        if mount.get("Type") == "volume" and mount.get("Name", "").startswith("docker-kb-"):
+            try:
+                client.api.remove_volume(mount["Name"], force=True)
+            except NotFound:
+                pass
+
+
+def _volumes_of(client: docker.DockerClient, label: str) -> list[dict]:
+    return client.api.volumes(filters={"label": label}).get("Volumes") or []
 
 
 def remove_run(client: docker.DockerClient, run_id: str) -> int:
-    """Remove every container the run started (by its label); return how many."""
+    """Remove every container the run started (by its label), and their volumes; return how many."""
     found = client.api.containers(all=True, filters={"label": f"{LABEL_RUN}={run_id}"})
     for c in found:
         remove(client, c["Id"])
+    for v in _volumes_of(client, f"{LABEL_RUN}={run_id}"):     # a container that never got created
+        client.api.remove_volume(v["Name"], force=True)
     return len(found)
 
 
 def remove_abandoned(client: docker.DockerClient) -> int:
-    """Remove containers started by runs on this machine that no longer exist (killed runs)."""
+    """Remove containers (and volumes) started by runs on this machine that no longer exist (killed runs)."""
     here = socket.gethostname()
+
+    def abandoned(labels: dict) -> bool:
+        pid = (labels or {}).get(LABEL_PID, "")
+        return labels.get(LABEL_HOST) == here and pid.isdigit() and not psutil.pid_exists(int(pid))
+
     removed = 0
     for c in client.api.containers(all=True, filters={"label": LABEL_RUN}):
-        labels = c.get("Labels") or {}
-        pid = labels.get(LABEL_PID, "")
-        if labels.get(LABEL_HOST) == here and pid.isdigit() and not psutil.pid_exists(int(pid)):
+        if abandoned(c.get("Labels") or {}):
             remove(client, c["Id"])
             removed += 1
+    for v in _volumes_of(client, LABEL_RUN):
+        if abandoned(v.get("Labels") or {}):
+            try:
+                client.api.remove_volume(v["Name"], force=True)
+            except APIError:
+                pass
     return removed

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from provision import prepare
-from provision.catalogue import CatalogueError, load, normalize
-from provision.images import ensure_images
+from provision import checked_on, prepare
+from provision.catalogue import CatalogueError, load, normalize, record_version
+from provision.images import ensure_images, image_versions
+from provision.kit import find_kit
 
 
 @pytest.mark.parametrize("ref, canonical", [
@@ -27,11 +28,17 @@ def test_the_catalogue_declares_each_image_once_with_an_offline_recipe():
     assert "nginx" in catalogue and "docker.io/library/busybox" in catalogue and "ubuntu:24.04" not in catalogue
 
 
+VERSION = "  version: {command: nginx -v}\n"
+
+
 @pytest.mark.parametrize("text, words", [
     ("nginx:latest:\n  used_for: x\n", "needs an `offline:` recipe"),
     ("nginx:latest:\n  offline: magic\n", "unknown offline recipe 'magic'"),
-    ("nginx:latest:\n  offline: dockerfile missing.Dockerfile\n", "does not exist"),
-    ("debian:x:\n  offline: debootstrap\n", "needs an argument"),
+    ("nginx:latest:\n  offline: dockerfile missing.Dockerfile\n  suite: forky\n" + VERSION, "does not exist"),
+    ("debian:x:\n  offline: debootstrap\n" + VERSION, "needs the `suite:` of Debian"),
+    ("nginx:latest:\n  offline: dockerfile\n  suite: forky\n" + VERSION, "needs the recipe's file name"),
+    ("debian:x:\n  offline: debootstrap\n  suite: trixie\n", "needs `version: {command: ...}`"),
+    ("debian:x:\n  offline: [debootstrap\n", "not valid YAML"),
 ])
 def test_a_bad_catalogue_says_which_image(tmp_path, text, words):
     path = tmp_path / "images.yml"
@@ -47,3 +54,52 @@ def test_images_already_present_are_reused():
     assert set(how.values()) == {"present"}, how
     info = engine.client.version()
     assert engine.version == info["Version"] and engine.label.startswith("Docker Engine ")
+
+
+def test_recording_a_version_rewrites_only_that_line(tmp_path):
+    (tmp_path / "recipes").mkdir()
+    (tmp_path / "recipes" / "nginx.Dockerfile").write_text("FROM scratch\n")
+    path = tmp_path / "images.yml"
+    text = ("# the catalogue\nnginx:latest:\n  offline: dockerfile nginx.Dockerfile\n  suite: forky  # near Hub\n"
+            "  version:\n    command: nginx -v 2>&1\n    recorded: \"1.26.3\"\n\nbusybox:latest:\n"
+            "  offline: debootstrap\n  suite: trixie\n  version:\n    command: busybox\n")
+    path.write_text(text)
+    nginx, busybox = load(path).images
+    assert nginx.version_in("nginx version: nginx/1.30.6") == "1.30.6"
+    assert record_version(nginx, "1.30.6", path) and not record_version(load(path).images[0], "1.30.6", path)
+    assert record_version(busybox, "1.37.0", path)
+    assert path.read_text() == text.replace('"1.26.3"', '"1.30.6"') + '    recorded: "1.37.0"\n'
+    assert [i.recorded for i in load(path).images] == ["1.30.6", "1.37.0"]
+
+
+def test_the_images_on_the_engine_are_the_recorded_versions():
+    """provision/images.yml records each image's version when it is built or pulled; the pages'
+    notes name them. Here the images the engine has are checked against the record."""
+    engine = prepare(log=lambda line: None)
+    catalogue = load()
+    found = image_versions(engine.client, catalogue)
+    assert found == {i.ref: i.recorded for i in catalogue.images}, "run ./kb provision and commit images.yml"
+    if engine.provisioned:                     # offline images stand for Docker Hub's current ones
+        major, minor = (int(n) for n in found["nginx:latest"].split(".")[:2])
+        assert (major, minor) >= (1, 30), found
+
+
+def test_the_declared_engines_are_the_ones_installed():
+    declared = checked_on.load()
+    engine = prepare(log=lambda line: None)
+    if not engine.provisioned:
+        pytest.skip("the engine here was not provisioned by the tests")
+    assert engine.version.startswith(declared.provisioned.version + "."), engine.version
+    kit = find_kit()
+    assert kit is not None
+    from kbutil.proc import run
+    client = run([str(kit.docker), "version", "--format", "{{.Client.Version}}"]).strip()
+    assert client.startswith(declared.current.version + "."), client       # the kit is the current CLI
+
+
+def test_a_bad_declaration_says_what_is_missing(tmp_path):
+    path = tmp_path / "engines.yml"
+    path.write_text("provisioned: {name: x}\ncurrent: {}\nkit: {suite: forky, packages: [docker-cli]}\n")
+    with pytest.raises(checked_on.DeclarationError) as err:
+        checked_on.load(path)
+    assert str(path) in str(err.value) and "`provisioned` needs suite, version, packages" in str(err.value)
