@@ -1,44 +1,42 @@
-"""The mkdocs-macros module of Docker KB (mkdocs.yml: `module_name: macros`).
+"""The macros module of Docker KB (mkdocs.yml: `plugins: macros: module_name: macros`), for
+both generators: mkdocs-macros under MkDocs, Zensical's macros extension under Zensical.
 
 - `snippet(name)` embeds snippets/<name>.console as a console code block;
-- every macro call is checked before rendering: an unknown macro, a missing or
-  malformed snippet or a Jinja syntax error fails the build naming file and line;
-- each page ends with a note saying when its examples last passed (from the
-  runner's report), and the English site is built along with the Korean one.
+- `glossary()` renders docs/glossary.yml as a table in the page's language;
+- every macro call is checked before rendering: an unknown macro, a missing or malformed
+  snippet or a Jinja syntax error fails the build naming file and line;
+- each page's templates get its language links, the notice of a translation behind and the
+  notes at its end (pages.py), and MkDocs builds the English site along with the Korean one.
+
+Neither generator is imported here: both call `define_env(env)` (site.py says what each
+gives it). MkDocs calls it once per site and `on_pre_page_macros(env)` before each page;
+Zensical calls `define_env` before each page, with the page set, and nothing else.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
-from mkdocs.utils.meta import get_data
+# The project's code (docmodel/) next to this package: Zensical loads this file by path.
+_CODE = str(Path(__file__).resolve().parent.parent)
+if _CODE not in sys.path:
+    sys.path.insert(0, _CODE)
 
-from docmodel.errors import SourceError
-from docmodel.macrocalls import find_calls
-from docmodel.snippets import SnippetStore
+from docmodel.errors import SourceError  # noqa: E402
+from docmodel.snippets import SnippetStore  # noqa: E402
 
-from . import glossary as glossary_data
-from . import last_passed
-from .translations import build_other_languages
-
-BLOCK_MACROS = {"snippet", "glossary"}   # macros that expand to a block: alone on their line
-
-
-def _project_root(env) -> Path:
-    return Path(env.conf.config_file_path).resolve().parent
-
-
-def _docs_root(env) -> Path:
-    """docs/ (the parent of each language's docs_dir)."""
-    return Path(env.conf.docs_dir).resolve().parent
+from . import glossary as glossary_data  # noqa: E402
+from . import last_passed, pages, settings  # noqa: E402
+from .site import page_of, site_of  # noqa: E402
 
 
 def define_env(env):
-    root = _project_root(env)
-    store = SnippetStore(root / "snippets", display_root=root)
+    site = site_of(env)
+    by_hand = set().union(*getattr(env.conf, "user_configs", []))     # MkDocs: the keys its files set
+    settings.apply(env.conf, settings.derived(env.conf.get("repo_url"), site, by_hand))
+    store = SnippetStore(site.root / "snippets", display_root=site.root)
     env.variables["_kb_snippets"] = store
-    env.variables["_kb_report"] = last_passed.load_report(last_passed.report_path(root))
 
     @env.macro
     def snippet(name: str) -> str:
@@ -48,49 +46,34 @@ def define_env(env):
     @env.macro
     def glossary() -> str:
         """The glossary (docs/glossary.yml) as a table in the page's language."""
-        terms = glossary_data.load(_docs_root(env) / "glossary.yml")
-        return glossary_data.table(terms, env.conf.theme.get("language", "en"))
+        return glossary_data.table(glossary_data.load(site.docs_dir.parent / "glossary.yml"), site.lang)
+
+    if getattr(env, "page", None) is not None:      # Zensical: once per page (MkDocs: too early)
+        try:
+            _prepare_page(env)
+        except SourceError as err:
+            pages.problems.append(str(err))     # for the build's own message: Zensical adds a traceback
+            raise
 
 
-def _page_location(env) -> tuple[str, int]:
-    """(file as shown in errors, number of lines before page.markdown in that file)."""
-    page = env.page
-    src = Path(page.file.abs_src_path)
-    shown = str(src.relative_to(_project_root(env))) if src.is_relative_to(_project_root(env)) else str(src)
-    raw = src.read_text(encoding="utf-8-sig")
-    body, _meta = get_data(raw)
-    offset = len(raw.splitlines()) - len(body.splitlines())
-    return shown, offset
+def _prepare_page(env) -> None:
+    site, page = site_of(env), page_of(env)
+    known = set(env.macros) | set(env.variables) | set(env.filters)
+    pages.check_calls(site, page, env.variables["_kb_snippets"], known, list(env.macros))
+    report = last_passed.load_report(last_passed.report_path(site.root))
+    page.meta["kb"] = pages.facts(site, page, report)
 
 
 def on_pre_page_macros(env):
-    """Check every macro call in the page before Jinja renders it."""
-    path, offset = _page_location(env)
-    store: SnippetStore = env.variables["_kb_snippets"]
-    known = set(env.macros) | set(env.variables) | set(env.filters)
+    """MkDocs (mkdocs-macros), before each page is rendered."""
     try:
-        for call in find_calls(env.markdown, path, offset):
-            if call.name not in known:
-                raise SourceError(path, call.line, f"unknown macro {call.name!r} "
-                                                  f"(this site defines: {', '.join(sorted(env.macros))})")
-            if call.name in BLOCK_MACROS and not call.standalone:
-                raise SourceError(path, call.line, f"{call.name}() makes a code block: "
-                                                  "write the call alone on its own line, unindented")
-            if call.name == "snippet":
-                if len(call.args) != 1 or not isinstance(call.args[0], str):
-                    raise SourceError(path, call.line, "snippet() takes one snippet name as a string")
-                store.load(call.args[0], used_at=(path, call.line))
+        _prepare_page(env)
     except SourceError as err:
+        from mkdocs.exceptions import PluginError
         raise PluginError(str(err)) from None
 
 
-def on_post_page_macros(env):
-    """Append the 'examples last passed' note from the test report."""
-    src = Path(env.page.file.abs_src_path).resolve()
-    key = src.relative_to(_docs_root(env)).as_posix()
-    lang = env.conf.theme.get("language", "en")
-    env.markdown += last_passed.note(env.variables["_kb_report"], key, lang)
-
-
 def on_post_build(env):
+    """MkDocs (mkdocs-macros): the other languages (mkdocs.en.yml) right after this one."""
+    from .translations import build_other_languages
     build_other_languages(env.conf)

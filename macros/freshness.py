@@ -2,7 +2,7 @@
 
 - At the end of each page, beside the "examples last passed" note: the date of the last
   commit that changed the page (`git_dates.History.last_change`).
-- At the top of a page whose counterpart in another language changed its prose and this
+- At the top of a page (above its title) whose counterpart in another language changed its prose and this
   page hasn't followed (`newer_counterpart`, from `git_dates.History.prose_changes`): a
   notice in the page's language, with the date and a link to the newer page, carrying
   the CSS class `translation-behind`. It goes both ways: an English page behind its
@@ -14,7 +14,6 @@ When git can't date either page, nothing is said (see git_dates).
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,10 +51,10 @@ def _time(change: Change) -> str:
 
 
 def changed_note(change: Change | None, lang: str) -> str:
-    """Markdown (an HTML paragraph) for the end of the page, or "" when the date is unknown."""
+    """An HTML paragraph for the end of the page, or "" when the date is unknown."""
     if change is None:
         return ""
-    return f'\n\n<p class="kb-changed">{_text(lang)["changed"].format(date=_time(change))}</p>\n'
+    return f'<p class="kb-changed">{_text(lang)["changed"].format(date=_time(change))}</p>'
 
 
 @dataclass(frozen=True)
@@ -110,13 +109,3 @@ def notice(b: Behind) -> str:
             f'<p>{body} {link}</p>\n'
             f'</div>')
 
-
-_H1 = re.compile(r"^# .*$", re.M)
-
-
-def insert_at_top(markdown: str, block: str) -> str:
-    """`block` right after the page's first-level title (or first, if the page has none)."""
-    title = _H1.search(markdown)
-    if title and not markdown[:title.start()].strip():
-        return f"{markdown[:title.end()]}\n\n{block}\n\n{markdown[title.end():].lstrip(chr(10))}"
-    return f"{block}\n\n{markdown}"

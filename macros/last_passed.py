@@ -7,6 +7,7 @@ no note is shown.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 from datetime import datetime
@@ -36,9 +37,15 @@ def report_path(project_root: Path) -> Path:
     return Path(os.environ.get("DOCKER_KB_REPORT") or project_root / "reports" / "blocks.json")
 
 
+_loaded: dict[Path, tuple[int, dict | None]] = {}    # path -> (mtime, report): Zensical asks for every page
+
+
 def load_report(path: Path) -> dict | None:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        mtime = path.stat().st_mtime_ns
+        if path not in _loaded or _loaded[path][0] != mtime:
+            _loaded[path] = (mtime, json.loads(path.read_text(encoding="utf-8")))
+        return _loaded[path][1]
     except (OSError, ValueError):
         return None
 
@@ -48,7 +55,7 @@ def _when(iso: str) -> str:
 
 
 def note(report: dict | None, page_key: str, lang: str) -> str:
-    """Markdown for the page's note, or "" when the report says nothing about it."""
+    """An HTML paragraph for the end of the page, or "" when the report says nothing about it."""
     if not report:
         return ""
     page = report.get("pages", {}).get(page_key)
@@ -68,4 +75,4 @@ def note(report: dict | None, page_key: str, lang: str) -> str:
         since = f"{_when(last['time'])}, {last['engine']}" if last else text["never"]
         message = text["failed"].format(time=_when(report["finished"]), last=since)
         css = "kb-tested kb-tested--failed"
-    return f'\n\n<p class="{css}" markdown>{message}</p>\n'
+    return f'<p class="{css}">{html.escape(message)}</p>'

@@ -3,7 +3,8 @@ and translation notices (tests/test_translation_status.py, tests/test_browser.py
 
 `new_project` copies the site's configuration and macros into a temporary project with
 two small pages per language and commits them; `commit` and `edit` make the history;
-`build` runs the real `mkdocs build --strict` as `./kb build` does.
+`build` runs the real `mkdocs build --strict` as `./kb build` does, or the Zensical build
+of `./kb build --zensical`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, zensical_build
 
 PAGE = {
     "ko": """# 컨테이너 { #containers }
@@ -72,6 +73,7 @@ def new_project(tmp_path: Path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__")
     for folder in ("macros", "overrides", "snippets"):
         shutil.copytree(ROOT / folder, repo / folder, ignore=ignore)
+    shutil.copy(ROOT / ".gitignore", repo / ".gitignore")     # what the builds leave is not committed
     for lang in ("ko", "en"):
         (repo / "docs" / lang).mkdir(parents=True)
         (repo / "docs" / lang / "index.md").write_text(HOME[lang], encoding="utf-8")
@@ -109,14 +111,17 @@ class Built:
         return found[1] if found else None
 
 
-def build(repo: Path) -> Built:
-    """`mkdocs build --strict` as `./kb build` runs it (INFO messages shown)."""
+def build(repo: Path, generator: str = "mkdocs") -> Built:
+    """`mkdocs build --strict` as `./kb build` runs it (INFO messages shown), or (generator
+    "zensical") the build of `./kb build --zensical`."""
     site = repo.parent / "site"
     shutil.rmtree(site, ignore_errors=True)
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], cwd=repo,
-                          capture_output=True, text=True,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT),
-                               "DOCKER_KB_REPORT": str(repo.parent / "no-report.json")})
+    env = {"PYTHONPATH": str(ROOT), "DOCKER_KB_REPORT": str(repo.parent / "no-report.json")}
+    if generator == "zensical":
+        done = zensical_build(site, project=repo, env=env)
+    else:
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], cwd=repo,
+                              capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env})
     assert done.returncode == 0, done.stdout + done.stderr
     return Built(site, done.stdout + done.stderr)
 

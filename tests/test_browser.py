@@ -1,6 +1,8 @@
 """The built site in a real browser: Playwright drives a system Chromium against the site
 served on localhost (and the offline archive opened from file://). Every request a
-page makes is recorded; one to another host fails the test."""
+page makes is recorded; one to another host fails the test. The served site is built by
+MkDocs and by Zensical: the tests that take `server`, `sub_path_server` or `pages_site`
+run on each, as do the translation notice's."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ROOT, mkdocs_build
+from conftest import BUILDS, ROOT, build_site
 from git_project import build, commit, edit
 from playwright.sync_api import Page, expect, sync_playwright
 
@@ -32,9 +34,15 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@pytest.fixture(scope="module", params=list(BUILDS))
+def served_site(request) -> Path:
+    """The site as each generator builds it."""
+    return request.getfixturevalue(BUILDS[request.param])
+
+
 @pytest.fixture(scope="module")
-def server(built_site):
-    handler = functools.partial(QuietHandler, directory=str(built_site))
+def server(served_site):
+    handler = functools.partial(QuietHandler, directory=str(served_site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -89,9 +97,9 @@ class SubPathHandler(QuietHandler):
 
 
 @pytest.fixture(scope="module")
-def sub_path_server(built_site):
+def sub_path_server(served_site):
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SubPathHandler,
-                                                                                 directory=str(built_site)))
+                                                                                 directory=str(served_site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}{SubPathHandler.PREFIX}"
     httpd.shutdown()
@@ -109,14 +117,20 @@ def page(browser, requests_made) -> Page:
 
 
 def search(page: Page, query: str) -> list[str]:
-    """Type into Material's search and return the paths of the result pages."""
-    box = page.locator("input.md-search__input")
-    box.click()
+    """Type into the site's search and return the paths of the result pages: Material's search
+    box, or Zensical's search dialog (a button opens it; Playwright's locators enter its shadow DOM)."""
+    if page.locator(".md-search__button").count():                       # Zensical
+        page.locator(".md-search__button").click()
+        box = page.locator("dialog input[role=combobox]")
+        results = "dialog [role=listbox] a[role=option]"
+    else:
+        box = page.locator("input.md-search__input")
+        box.click()
+        results = ".md-search-result__item > .md-search-result__link"
     box.fill(query)
     page.keyboard.press("End")        # Material searches on keyup; filling Hangul fires none
-    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
-    hrefs = page.locator(".md-search-result__item > .md-search-result__link").evaluate_all(
-        "links => links.map(a => a.href)")
+    page.locator(results).first.wait_for(timeout=10_000)
+    hrefs = page.locator(results).evaluate_all("links => links.map(a => a.href)")
     return [urlparse(h).path for h in hrefs]
 
 
@@ -380,14 +394,15 @@ class PagesHandler(QuietHandler):
         return io.BytesIO(page)
 
 
-@pytest.fixture(scope="module")
-def pages_site(tmp_path_factory):
-    """The site built for its published address (SITE_URL, REPO_URL set) and served there."""
+@pytest.fixture(scope="module", params=list(BUILDS))
+def pages_site(request, tmp_path_factory):
+    """The site built (by each generator) for its published address (SITE_URL, REPO_URL set)
+    and served there."""
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), QuietHandler)
     base = f"http://127.0.0.1:{httpd.server_address[1]}{PagesHandler.PREFIX}"
     site = tmp_path_factory.mktemp("published") / "site"
-    done = mkdocs_build(site, env={"SITE_URL": base, "REPO_URL": "https://github.com/example/docker-kb",
-                                   "DOCKER_KB_REPORT": str(site.parent / "none.json")})
+    done = build_site(request.param, site, env={"SITE_URL": base, "REPO_URL": "https://github.com/example/docker-kb",
+                                                "DOCKER_KB_REPORT": str(site.parent / "none.json")})
     assert done.returncode == 0, done.stdout + done.stderr
     httpd.RequestHandlerClass = functools.partial(PagesHandler, directory=str(site))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -431,10 +446,10 @@ def test_a_missing_address_gets_the_korean_404_with_a_way_to_the_english_pages(n
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
-def test_the_translation_notice_appears_and_goes_as_the_commits_say(new_page, project):
+def test_the_translation_notice_appears_and_goes_as_the_commits_say(new_page, project, generator):
     """A real git repository (test_translation_status's project): the English page shows the
     notice once its Korean original changes, links to it, and loses it once it catches up."""
-    built = build(project)
+    built = build(project, generator)
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler,
                                                                                  directory=str(built.site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -447,7 +462,7 @@ def test_the_translation_notice_appears_and_goes_as_the_commits_say(new_page, pr
 
         edit(project, "ko", "실행한 뒤에는 지웁니다.", "실행한 뒤에는 `docker rm`으로 지웁니다.")
         commit(project, "2026-02-03T12:00:00+00:00", "ko: how to remove")
-        build(project)
+        build(project, generator)
         page.goto(english)
         notice = page.locator(".translation-behind")
         expect(notice).to_be_visible()
@@ -462,7 +477,7 @@ def test_the_translation_notice_appears_and_goes_as_the_commits_say(new_page, pr
 
         edit(project, "en", "Remove it when you are done.", "Remove it with `docker rm` when you are done.")
         commit(project, "2026-02-20T08:00:00+00:00", "en: how to remove")
-        build(project)
+        build(project, generator)
         page.goto(english)
         expect(page.locator("article h1#containers")).to_contain_text("Containers")
         expect(page.locator(".translation-behind")).to_have_count(0)
@@ -470,7 +485,13 @@ def test_the_translation_notice_appears_and_goes_as_the_commits_say(new_page, pr
         httpd.shutdown()
 
 
-def test_screenshots_in_light_and_dark(new_page, server):
+def screenshot_name(request, name: str) -> str:
+    """The MkDocs build's screenshots keep their names; the Zensical build's say so."""
+    built_by = request.node.callspec.params.get("served_site", "mkdocs")
+    return name if built_by == "mkdocs" else f"{name}-{built_by}"
+
+
+def test_screenshots_in_light_and_dark(new_page, server, request):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for colours in ("light", "dark"):
         page = new_page(color_scheme=colours)
@@ -478,17 +499,17 @@ def test_screenshots_in_light_and_dark(new_page, server):
             page.goto(f"{server}{path}")
             page.wait_for_load_state("networkidle")
             expect_scheme(page, "slate" if colours == "dark" else "default")
-            target = SCREENSHOTS / f"{lang}-containers-{colours}.png"
+            target = SCREENSHOTS / f"{screenshot_name(request, f'{lang}-containers-{colours}')}.png"
             page.screenshot(path=str(target), full_page=True)
             assert target.stat().st_size > 10_000
 
 
-def test_screenshots(page, server):
+def test_screenshots(page, server, request):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for path, name in (("/", "home-ko"), ("/en/", "home-en"), ("/dockerfile/", "dockerfile-ko")):
         page.goto(f"{server}{path}")
         page.wait_for_load_state("networkidle")
-        target = SCREENSHOTS / f"{name}.png"
+        target = SCREENSHOTS / f"{screenshot_name(request, name)}.png"
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 10_000
 

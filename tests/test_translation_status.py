@@ -2,7 +2,8 @@
 
 Each test gets a copy of the site's configuration and macros with two small pages per
 language in a real git repository (`project`, tests/git_project.py), commits with
-controlled dates, runs the real `mkdocs build --strict` and reads the built pages.
+controlled dates, runs the real build and reads the built pages: by MkDocs and by Zensical
+(`generator`: each test runs once per generator).
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from git_project import HOME, behind_lines, build, commit, edit, git
 from macros.git_dates import prose
 
 
-def test_an_english_page_behind_its_korean_original_says_so_until_it_catches_up(project):
-    built = build(project)
+def test_an_english_page_behind_its_korean_original_says_so_until_it_catches_up(generator, project):
+    built = build(project, generator)
     assert built.notices("en") == built.notices("ko") == []
     assert built.changed("ko") == built.changed("en") == "2026-01-10"
 
     edit(project, "ko", "실행한 뒤에는 지웁니다.", "실행한 뒤에는 `docker rm`으로 지웁니다.")
     commit(project, "2026-02-03T12:00:00+00:00", "ko: how to remove")
-    built = build(project)
+    built = build(project, generator)
     [notice] = built.notices("en")
     assert "The Korean original of this page changed on" in notice and ">2026-02-03</time>" in notice
     href = re.search(r'<a href="([^"]+)" hreflang="ko">', notice)[1]
@@ -38,16 +39,16 @@ def test_an_english_page_behind_its_korean_original_says_so_until_it_catches_up(
 
     edit(project, "en", "Remove it when you are done.", "Remove it with `docker rm` when you are done.")
     commit(project, "2026-02-20T08:00:00+00:00", "en: how to remove")
-    built = build(project)
+    built = build(project, generator)
     assert built.notices("en") == built.notices("ko") == [], "the Korean page isn't behind its catching up"
     assert behind_lines(built.log) == []
     assert built.changed("en") == "2026-02-20"
 
 
-def test_a_korean_page_says_so_in_korean_when_its_english_page_is_newer(project):
+def test_a_korean_page_says_so_in_korean_when_its_english_page_is_newer(generator, project):
     edit(project, "en", "A container is a process", "A container is an isolated process")
     commit(project, "2026-03-05T10:00:00+00:00", "en: wording")
-    built = build(project)
+    built = build(project, generator)
     assert built.notices("en") == []
     [notice] = built.notices("ko")
     assert "영어판이" in notice and ">2026-03-05</time>" in notice and "영어판 보기" in notice
@@ -57,20 +58,20 @@ def test_a_korean_page_says_so_in_korean_when_its_english_page_is_newer(project)
 
     edit(project, "ko", "컨테이너(container)는 이미지에서", "컨테이너(container)는 격리된 채로 이미지에서")
     commit(project, "2026-03-07T10:00:00+00:00", "ko: follows the English wording")
-    built = build(project)
+    built = build(project, generator)
     assert built.notices("ko") == built.notices("en") == [], "catching up doesn't put the other side behind"
 
 
-def test_a_change_inside_code_blocks_only_does_not_count(project):
+def test_a_change_inside_code_blocks_only_does_not_count(generator, project):
     edit(project, "ko", "$ echo hello\nhello", "$ echo hello world\nhello world")
     commit(project, "2026-04-01T10:00:00+00:00", "ko: example output updated")
-    built = build(project)
+    built = build(project, generator)
     assert built.notices("en") == built.notices("ko") == []
     assert built.changed("ko") == "2026-04-01", "the page did change: its date says so"
 
     edit(project, "ko", "컨테이너(container)는", "컨테이너(container)란")
     commit(project, "2026-04-02T10:00:00+00:00", "ko: wording")
-    assert len(build(project).notices("en")) == 1, "a prose change after the code-only one counts"
+    assert len(build(project, generator).notices("en")) == 1, "a prose change after the code-only one counts"
 
 
 def test_prose_leaves_out_only_the_inside_of_fenced_blocks():
@@ -81,43 +82,43 @@ def test_prose_leaves_out_only_the_inside_of_fenced_blocks():
     assert prose(page.replace("```console\n$ a\nout\n```\n", "")) != prose(page), "a removed block counts"
 
 
-def test_a_shallow_clone_shows_no_date_rather_than_a_wrong_one(project, tmp_path):
+def test_a_shallow_clone_shows_no_date_rather_than_a_wrong_one(generator, project, tmp_path):
     edit(project, "ko", "실행한 뒤에는 지웁니다.", "실행한 뒤에는 바로 지웁니다.")
     commit(project, "2026-05-01T10:00:00+00:00", "ko: wording")
     (project / "docs" / "en" / "index.md").write_text(HOME["en"] + "\nWelcome.\n", encoding="utf-8")
     commit(project, "2026-05-09T10:00:00+00:00", "en: home")
 
-    full = build(project)
+    full = build(project, generator)
     assert full.changed("ko") == "2026-05-01" and len(full.notices("en")) == 1
 
     # CI's default checkout: one commit, which looks as if it added every file
     shallow = tmp_path / "shallow" / "kb"
     git(tmp_path, "clone", "-q", "--depth", "1", project.resolve().as_uri(), str(shallow))
-    built = build(shallow)
+    built = build(shallow, generator)
     assert built.changed("ko") is None and built.changed("en") is None and built.changed("en", "") is None
     assert built.notices("en") == built.notices("ko") == []
 
     # two commits: what changed in the newest one is known, what the cut hides is not
     deeper = tmp_path / "deeper" / "kb"
     git(tmp_path, "clone", "-q", "--depth", "2", project.resolve().as_uri(), str(deeper))
-    built = build(deeper)
+    built = build(deeper, generator)
     assert built.changed("en", "") == "2026-05-09"
     assert built.changed("ko") is None, "its last change is the commit at the cut"
     assert built.notices("en") == []
 
 
-def test_outside_a_git_checkout_pages_have_no_date(project, tmp_path):
+def test_outside_a_git_checkout_pages_have_no_date(generator, project, tmp_path):
     copy = tmp_path / "copy" / "kb"
     shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".git"))
-    built = build(copy)
+    built = build(copy, generator)
     assert "kb-changed" not in built.page("ko") and built.notices("en") == []
 
 
-def test_a_page_in_one_language_only_links_to_the_other_languages_home(project):
+def test_a_page_in_one_language_only_links_to_the_other_languages_home(generator, project):
     draft = "# 초안 { #draft }\n\n아직 번역하지 않았습니다.\n"
     (project / "docs" / "ko" / "draft.md").write_text(draft, encoding="utf-8")
     commit(project, "2026-06-01T10:00:00+00:00", "ko: a new page")
-    built = build(project)
+    built = build(project, generator)
     html = built.page("ko", "draft")
     assert re.search(r'<a href="../en/" hreflang="en" class="md-select__link">', html)
     assert "translation-behind" not in html

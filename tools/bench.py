@@ -12,6 +12,11 @@
    so the ratio stays near 1 (target <= 1.15).
 3. unchanged: `--changed` after that whole run, with nothing changed, against the whole
    run (target <= 0.10).
+4. site: the site's build (both languages, from the same sources) by Zensical against
+   MkDocs, alternating after a warm-up build of each (ratio = Zensical / MkDocs, the medians
+   of the rounds), and how long an edit takes to show in `serve` with each: a page of a
+   copy of the project is changed and its address asked until it has the change. No
+   Docker engine needed (`--only site`).
 
 Results are printed and written to reports/bench.json.
 """
@@ -20,11 +25,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
+import shutil
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from docmodel.page import ActionBlock, ConsoleBlock, FileBlock, find_pages, read_page  # noqa: E402
 from docmodel.snippets import SnippetStore  # noqa: E402
-from kbutil import proc  # noqa: E402
+from kbutil import poll, proc  # noqa: E402
 
 CLEANUP = r"""
 comm -13 <(echo "$before_c") <(docker ps -aq --no-trunc | sort) | xargs -r docker rm -fv >/dev/null 2>&1
@@ -44,6 +55,7 @@ comm -13 <(echo "$before_n") <(docker network ls -q --no-trunc | sort) | xargs -
 cd / && rm -rf "$work"
 """
 TARGETS = {"overhead": 1.05, "languages": 1.15, "unchanged": 0.10}
+ZENSICAL_PYTHON = ROOT / ".venv-zensical" / "bin" / "python"
 
 
 def _wait(d) -> str:
@@ -108,12 +120,81 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> float:
     return time.monotonic() - start
 
 
+def site_builds(tmp: Path, rounds: int) -> dict:
+    """The site built by MkDocs and by Zensical, alternating; and an edit's way into `serve`."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DOCKER_KB_REPORT": str(tmp / "no-report.json")}
+    builds = {"mkdocs": [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp / "mkdocs")],
+              "zensical": [str(ZENSICAL_PYTHON), "-m", "macros.zensical_site", "build", str(tmp / "zensical")]}
+    print("site: warm-up builds (./kb build --zensical makes Zensical's environment)", flush=True)
+    timed([str(ROOT / "kb"), "build", "--zensical", str(tmp / "zensical")], env)
+    timed(builds["mkdocs"], env)
+    times: dict[str, list[float]] = {"mkdocs": [], "zensical": []}
+    for r in range(rounds):
+        for name in (("mkdocs", "zensical") if r % 2 == 0 else ("zensical", "mkdocs")):
+            times[name].append(round(timed(builds[name], env), 2))
+        print(f"site round {r + 1}: MkDocs {times['mkdocs'][-1]:.2f}s, Zensical {times['zensical'][-1]:.2f}s",
+              flush=True)
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    result = {"rounds": times, "mkdocs": medians["mkdocs"], "zensical": medians["zensical"],
+              "ratio": round(medians["zensical"] / medians["mkdocs"], 3), "edit_to_serve": {}}
+    for name in ("mkdocs", "zensical"):
+        result["edit_to_serve"][name] = edit_to_serve(name, tmp / f"serve-{name}", env)
+        shown = ", ".join(f"{page} {seconds:.2f}s" for page, seconds in result["edit_to_serve"][name].items())
+        print(f"site: an edit shows in {name} serve after {shown}", flush=True)
+    return result
+
+
+def edit_to_serve(generator: str, copy: Path, env: dict) -> dict[str, float]:
+    """Seconds from saving a page of a copy of the project until `serve` gives the change."""
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(
+        ".git", ".venv", ".venv-zensical", "reports", "site", ".cache", ".zensical-*", "docker-kb-offline*",
+        "__pycache__", ".pytest_cache"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        addr = f"127.0.0.1:{s.getsockname()[1]}"
+    command = ([sys.executable, "-m", "mkdocs", "serve", "--no-strict", "-a", addr] if generator == "mkdocs" else
+               [str(ZENSICAL_PYTHON), "-m", "macros.zensical_site", "serve", addr])
+    server = subprocess.Popen(command, cwd=copy, env={**env, "SITE_URL": f"http://{addr}/"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def shows(path: str, text: str) -> bool:
+        with urllib.request.urlopen(f"http://{addr}{path}", timeout=10) as answer:
+            return text in answer.read().decode("utf-8")
+
+    found = {}
+    try:
+        poll.until(lambda: shows("/en/", "<html"), 300, f"{generator} serve")
+        for lang, path in (("ko", "/images/"), ("en", "/en/images/")):
+            page = copy / "docs" / lang / "images.md"
+            mark = f"bench-edit-{time.monotonic_ns()}"
+            time.sleep(1.5)                      # watchers settle; the edit is a new one
+            page.write_text(page.read_text(encoding="utf-8") + f"\n{mark}\n", encoding="utf-8")
+            found[f"{lang}/images.md"] = round(poll.until(lambda path=path, mark=mark: shows(path, mark), 120,
+                                                          f"the edit in {generator} serve", interval=0.05), 2)
+    except poll.TimedOut as err:
+        raise SystemExit(f"bench: {err}") from None
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(copy, ignore_errors=True)
+    return found
+
+
 def main(argv: list[str]) -> None:
     ap = argparse.ArgumentParser(prog="./kb bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs-dir", default=str(ROOT / "docs"))
     ap.add_argument("--rounds", type=int, default=2, help="timed rounds of the overhead comparison (default 2)")
-    ap.add_argument("--only", choices=("overhead", "languages"), help="measure one thing")
+    ap.add_argument("--site-rounds", type=int, default=5, help="timed rounds of each site build (default 5)")
+    ap.add_argument("--only", choices=("overhead", "languages", "site"), help="measure one thing")
     args = ap.parse_args(argv)
+
+    if args.only == "site":               # no engine needed
+        summary = {"site": site_builds(Path(tempfile.mkdtemp(prefix="kb-bench-")), args.site_rounds)}
+        _write(summary)
+        return
 
     from docrun.machine import HostMachine
     from provision import prepare
@@ -172,12 +253,24 @@ def main(argv: list[str]) -> None:
         summary["languages"] = {"all": round(full, 1), "korean": round(korean, 1), "ratio": round(full / korean, 3)}
         summary["unchanged"] = {"changed": round(unchanged, 1), "all": round(full, 1),
                                 "ratio": round(unchanged / full, 3)}
+    if args.only is None:
+        summary["site"] = site_builds(tmp / "site", args.site_rounds)
+    _write(summary)
+
+
+def _write(summary: dict) -> None:
     (ROOT / "reports").mkdir(exist_ok=True)
     (ROOT / "reports" / "bench.json").write_text(json.dumps(summary, indent=1) + "\n")
     for name, target in TARGETS.items():
         if name in summary:
             ratio = summary[name]["ratio"]
             print(f"{name}: {ratio:.3f} (target <= {target}){'' if ratio <= target else '  ABOVE TARGET'}")
+    if "site" in summary:
+        site = summary["site"]
+        print(f"site: Zensical / MkDocs build time {site['ratio']:.3f} "
+              f"(Zensical {site['zensical']:.2f}s, MkDocs {site['mkdocs']:.2f}s, both languages)")
+        for name, pages in site["edit_to_serve"].items():
+            print(f"site: edit to serve, {name}: " + ", ".join(f"{page} {s:.2f}s" for page, s in pages.items()))
 
 
 if __name__ == "__main__":

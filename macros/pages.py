@@ -1,0 +1,86 @@
+"""Before a page is rendered, under either generator: its macro calls are checked, and
+its templates get what the site shows around its text, in `page.meta["kb"]`:
+
+- `alternates`: the page in each language (alternates.py), for the language menu, the
+  `<link rel="alternate" hreflang>` tags and the sitemap (overrides/partials/alternate.html,
+  overrides/main.html, overrides/sitemap.xml);
+- `notice`: the notice at the top of a page whose translation or original changed after it
+  (freshness.py), logged at INFO so a strict build lists those pages without failing;
+- `notes`: at its end, when its examples last passed (last_passed.py) and when it last
+  changed (freshness.py, git_dates.py).
+
+Both generators hand the page's metadata to its templates as `page.meta`; the notes are
+HTML made here, so both show the same. Calls are checked on the page's source file, so a
+problem names the file and line as the author sees them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docmodel.errors import SourceError
+from docmodel.macrocalls import find_calls
+from docmodel.snippets import SnippetStore
+
+from . import alternates, freshness, last_passed
+from .git_dates import History
+from .site import PageRef, Site, log
+
+BLOCK_MACROS = {"snippet", "glossary"}   # macros that expand to a block: alone on their line
+
+problems: list[str] = []    # what failed a Zensical build, said without Zensical's traceback (zensical_site.py)
+_history: list[tuple[Site, History | None]] = []     # [(site, its docs' history)]: Zensical asks for every page
+
+
+def history_of(site: Site) -> History | None:
+    if not (_history and _history[0][0] is site):
+        _history[:] = [(site, History.of(site.docs_dir.parent))]
+    return _history[0][1]
+
+
+def shown(path: Path, root: Path) -> str:
+    """A path as errors show it: from the project's root when it is inside."""
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def check_calls(site: Site, page: PageRef, store: SnippetStore, known: set[str], defined: list[str]) -> None:
+    """Every macro call of the page's source: a known macro, block macros alone on their line,
+    snippets that exist and parse. The first problem raises SourceError (file:line)."""
+    source = page.source(site)
+    path = shown(source, site.root)
+    for call in find_calls(source.read_text(encoding="utf-8-sig"), path, 0):
+        if call.name not in known:
+            raise SourceError(path, call.line, f"unknown macro {call.name!r} "
+                                              f"(this site defines: {', '.join(sorted(defined))})")
+        if call.name in BLOCK_MACROS and not call.standalone:
+            raise SourceError(path, call.line, f"{call.name}() makes a code block: "
+                                              "write the call alone on its own line, unindented")
+        if call.name == "snippet":
+            if len(call.args) != 1 or not isinstance(call.args[0], str):
+                raise SourceError(path, call.line, "snippet() takes one snippet name as a string")
+            store.load(call.args[0], used_at=(path, call.line))
+
+
+def facts(site: Site, page: PageRef, report: dict | None) -> dict:
+    """What the page's templates show around its text (see the module's docstring)."""
+    versions = alternates.for_page(site, page)
+    notice = ""
+    source = page.source(site)
+    notes = [last_passed.note(report, source.relative_to(site.docs_dir.parent).as_posix(), site.lang)]
+    history = history_of(site)
+    if history is not None:
+        original = site.languages[0].lang if site.languages else None
+        for version in versions:
+            other = next(language for language in site.languages if language.lang == version.lang)
+            if other.lang == site.lang or not version.exists:
+                continue
+            newer = freshness.newer_counterpart(history, source, other.docs_dir / page.src_uri)
+            if newer is not None:
+                notice = freshness.notice(freshness.Behind(
+                    lang=site.lang, other_lang=other.lang, newer=newer, href=version.href,
+                    original=other.lang == original))
+                log.info(f"kb: translation behind: {site.lang}/{page.src_uri} has not followed "
+                         f"{other.lang}/{page.src_uri}, changed on {newer.date}")
+        notes.append(freshness.changed_note(history.last_change(source), site.lang))
+    return {"alternates": [version.as_meta() for version in versions], "notice": notice,
+            "notes": "\n".join(note for note in notes if note)}
