@@ -26,6 +26,9 @@ if _CODE not in sys.path:
 from docmodel.errors import SourceError  # noqa: E402
 from docmodel.snippets import SnippetStore  # noqa: E402
 
+from provision.checked_on import load as load_declared  # noqa: E402
+
+from . import checked_on as checked_on_data  # noqa: E402
 from . import glossary as glossary_data  # noqa: E402
 from . import last_passed, pages, settings  # noqa: E402
 from .site import page_of, site_of  # noqa: E402
@@ -47,6 +50,11 @@ def define_env(env):
     def glossary() -> str:
         """The glossary (docs/glossary.yml) as a table in the page's language."""
         return glossary_data.table(glossary_data.load(site.docs_dir.parent / "glossary.yml"), site.lang)
+
+    @env.macro
+    def checked_on() -> str:
+        """The engines and builders the examples are checked on (provision/engines.yml), as a list."""
+        return checked_on_data.engine_list(load_declared(), site.lang)
 
     if getattr(env, "page", None) is not None:      # Zensical: once per page (MkDocs: too early)
         try:

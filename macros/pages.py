@@ -26,7 +26,7 @@ from . import alternates, freshness, last_passed
 from .git_dates import History
 from .site import PageRef, Site, log
 
-BLOCK_MACROS = {"snippet", "glossary"}   # macros that expand to a block: alone on their line
+BLOCK_MACROS = {"snippet", "glossary", "checked_on"}   # macros that expand to a block: alone on their line
 
 problems: list[str] = []    # what failed a Zensical build, said without Zensical's traceback (zensical_site.py)
 _history: list[tuple[Site, History | None]] = []     # [(site, its docs' history)]: Zensical asks for every page

@@ -1,6 +1,8 @@
 """The docs runner as an ordinary user in the `docker` group, as on GitHub's runners and
 most laptops: an engine already running, no step needing root, and an engine lock that
-root made earlier still shared."""
+root made earlier still shared. The page runs on every pass, the current engine's too, and
+in each its shell is that user (`id -u`), whose files in a bind mount are its own while a
+container's root writes root's."""
 
 from __future__ import annotations
 
@@ -44,8 +46,11 @@ PAGE = '''
     $ curl -s http://localhost:8097/
     served
     $ docker run --rm -v "$PWD/www":/www busybox sh -c 'echo made-by-root > /www/root-owned'
-    $ id -un
-    ...
+    $ id -u
+    UID
+    $ stat -c '%u %n' www/index.html www/root-owned
+    UID www/index.html
+    0 www/root-owned
     ```
 '''
 
@@ -85,7 +90,8 @@ def test_an_ordinary_user_in_the_docker_group_runs_the_docs(user):
     work = Path(tempfile.mkdtemp(prefix="kb-unprivileged-"))
     try:
         (work / "docs").mkdir()
-        (work / "docs" / "user.md").write_text(textwrap.dedent(PAGE).lstrip())
+        uid = str(pwd.getpwnam(user).pw_uid)
+        (work / "docs" / "user.md").write_text(textwrap.dedent(PAGE).lstrip().replace("UID", uid))
         if os.geteuid() == 0:
             shutil.chown(work, user)
             for p in work.rglob("*"):
@@ -95,14 +101,18 @@ def test_an_ordinary_user_in_the_docker_group_runs_the_docs(user):
         cmd = [*as_user, "env", *[f"{k}={v}" for k, v in env.items()], python, "-m", "pytest",
                str(ROOT / "tests" / "examples.docrun"), "--docs-dir", str(work / "docs"),
                "--report-dir", str(work / "reports"), f"--junitxml={work / 'junit.xml'}", "-p", "no:cacheprovider",
-               "-o", "addopts=-p docrun.plugin -v", "--current-engine", "off"]
+               "-o", "addopts=-p docrun.plugin -v", "--current-engine", "on" if engine.provisioned else "off"]
         done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
         out = done.stdout + done.stderr
         assert done.returncode == 0, out
         report = json.loads((work / "reports" / "blocks.json").read_text())
         assert {b["status"] for b in report["blocks"]} == {"passed"}, out
+        if engine.provisioned:                     # the page ran on every pass, the current engine's too
+            assert {e["role"] for e in report["engines"]} == {"provisioned", "current"}, report["engines"]
+            assert "user.md (current engine)" in out and "user.md (classic builder)" in out, out
         assert "PermissionError" not in out
-        assert not list(work.glob("docrun-*"))
+        leftovers = [p for p in Path(tempfile.gettempdir()).glob("docrun-*") if p.owner() == user]
+        assert not leftovers, f"the run's directories were left behind: {leftovers}"
     finally:
         subprocess.run(["rm", "-rf", str(work)], check=False)
     assert not engine.client.containers.list(all=True, filters={"name": "unprivileged-web"})
