@@ -21,6 +21,7 @@ MESSAGES = {
         "classic builder": "클래식 빌더",
         "failed": "이 페이지의 예제는 {time} 실행에서 실패했습니다. 마지막으로 통과한 때: {last}.",
         "never": "아직 없음",
+        "images": " 사용한 이미지: {}.",
     },
     "en": {
         "passed": "The {blocks} examples on this page last passed on {time} with {engine}.",
@@ -29,6 +30,7 @@ MESSAGES = {
         "classic builder": "classic builder",
         "failed": "The examples on this page failed in the run of {time}. Last passed: {last}.",
         "never": "never",
+        "images": " Images: {}.",
     },
 }
 
@@ -54,6 +56,18 @@ def _when(iso: str) -> str:
     return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _images(engines: list[dict], text: dict) -> str:
+    """The catalogue images the page's examples ran with, and their versions (the same image
+    comes from the same mirror on every engine; the first engine's versions are named)."""
+    versions: dict[str, str] = {}
+    for e in engines:
+        for ref, version in (e.get("images") or {}).items():
+            versions.setdefault(ref, version)
+    if not versions:
+        return ""
+    return text["images"].format(", ".join(f"{ref} ({version})" for ref, version in sorted(versions.items())))
+
+
 def note(report: dict | None, page_key: str, lang: str) -> str:
     """An HTML paragraph for the end of the page, or "" when the report says nothing about it."""
     if not report:
@@ -70,6 +84,7 @@ def note(report: dict | None, page_key: str, lang: str) -> str:
                            if e.get("builders") else "")
             for e in engines)
         message = text["passed"].format(blocks=page["executed"], time=_when(last["time"]), engine=where)
+        message += _images(engines, text)
         css = "kb-tested kb-tested--passed"
     else:
         since = f"{_when(last['time'])}, {last['engine']}" if last else text["never"]

@@ -119,6 +119,21 @@ def test_the_page_says_when_its_examples_last_passed(generator, project, tmp_pat
     assert "kb-tested" not in (site2 / "index.html").read_text()
 
 
+def test_the_note_names_the_image_versions_the_examples_ran_with(generator, project, tmp_path):
+    report = tmp_path / "blocks.json"
+    engines = [{"engine": "Docker Engine 20.10.24", "builders": ["BuildKit"],
+                "images": {"nginx:latest": "1.30.6", "busybox:latest": "1.37.0"}},
+               {"engine": "Docker Engine 28.5.2", "builders": ["BuildKit"], "images": {"nginx:latest": "1.30.6"}}]
+    when = {"time": "2026-12-05T08:00:00+00:00", "engine": engines[0]["engine"], "engines": engines}
+    report.write_text(json.dumps({"finished": when["time"], "pages": {
+        "ko/index.md": {"status": "passed", "executed": 2, "last_passed": when},
+        "en/index.md": {"status": "passed", "executed": 2, "last_passed": when}}}))
+    site, done = build(generator, project(PAGE), DOCKER_KB_REPORT=str(report))
+    assert done.returncode == 0, done.stderr
+    assert "사용한 이미지: busybox:latest (1.37.0), nginx:latest (1.30.6)." in (site / "index.html").read_text()
+    assert "Images: busybox:latest (1.37.0), nginx:latest (1.30.6)." in (site / "en" / "index.html").read_text()
+
+
 def test_glossary_renders_every_term_in_both_languages(generator, project):
     site, done = build(generator, project("# 용어집 { #glossary }\n\n{@ glossary() @}\n",
                                           "# Glossary { #glossary }\n\n{@ glossary() @}\n"))
