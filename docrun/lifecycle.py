@@ -12,7 +12,6 @@ from provision import ProvisionError
 from provision.catalogue import Catalogue
 from provision.engine import ENGINE_FAULTS
 
-from . import images_check
 from .engines import Engines
 from .passes import PlannedRun
 from .results import Results
@@ -42,7 +41,6 @@ def begin(run: PlannedRun, engines: Engines, results: Results, catalogue: Catalo
         release()
         raise
     engines.note(machine, builder, isolated=isolated)            # while the page holds the engine
-    results.page_images[run.page.display] = images_check.catalogue_images(run.page, catalogue)
     return page_run, release
 
 

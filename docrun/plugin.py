@@ -224,6 +224,7 @@ class PageCollector(pytest.Collector):
         engines, results = self.config.stash[ENGINES], self.config.stash[RESULTS]
         run = self.run
         self.builder = engines.builder(run.run_pass)
+        results.page_images[self.page.display] = images_check.catalogue_images(self.page, self.catalogue)
         leader = run.leader
         if leader is not None and (done := results.complete(id(leader), len(self.page.blocks))):
             self.reused, self.shared_with = done, leader.page.display

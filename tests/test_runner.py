@@ -24,6 +24,7 @@ from conftest import ROOT
 
 from docrun import engine_objects
 from provision import checked_on, prepare
+from provision.catalogue import load as load_catalogue
 
 declared = checked_on.load()
 
@@ -754,6 +755,8 @@ def test_a_translation_s_last_passed_note_names_the_same_engines_and_builders(cl
     assert run.proc.returncode == 0, run.out
     en, ko = (run.report["pages"][p]["last_passed"]["engines"] for p in ("en/busy.md", "ko/busy.md"))
     assert ko == en
+    busybox = load_catalogue().get("busybox").recorded
+    assert all(e["images"] == {"busybox:latest": busybox} for e in en), en    # the image the page used, its version
     ran = {(b["engine"], b["builder"]) for b in run.blocks() if b["page"] == "en/busy.md" and b["engine"]}
     assert {(e["engine"], b) for e in en for b in e["builders"]} == ran
     assert {b["shared_with"] for b in run.blocks() if b["page"] == "ko/busy.md"} == {"en/busy.md"}
