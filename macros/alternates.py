@@ -6,7 +6,8 @@ offline, `containers.html`); a page without a counterpart points at that languag
 
 Positions are worked out from the original's root (the site root), where every language
 has its `root` (site.py). Hrefs are relative to the page, so they work under any base path
-and from file://; the sitemap gets absolute addresses from `site_url`.
+and from file://. For search engines (`<link rel="alternate" hreflang>` and the sitemap),
+`hreflang` gives absolute addresses from `site_url`, with `x-default` at the original.
 """
 
 from __future__ import annotations
@@ -80,3 +81,19 @@ def homes(site: Site) -> list[dict]:
     return [{"name": language.name, "lang": language.lang, "root": language.root or "./",
              "home": posixpath.normpath(posixpath.join(origin, language.root or ".")).rstrip("/") + "/"}
             for language in site.languages]
+
+
+def hreflang(versions: list[Alternate]) -> list[dict]:
+    """The page's versions for search engines: `<link rel="alternate" hreflang>` in its head and
+    `xhtml:link` in the sitemap. Only the languages the page exists in, and only when it exists
+    in more than one; absolute addresses, plus `x-default` at the original (the first language),
+    when site_url is known (search engines want absolute addresses), else relative ones."""
+    existing = [v for v in versions if v.exists]
+    if len(existing) < 2:
+        return []
+    if not all(v.url for v in existing):
+        return [{"lang": v.lang, "href": v.href} for v in existing]
+    links = [{"lang": v.lang, "href": v.url} for v in existing]
+    if versions[0].exists:
+        links.append({"lang": "x-default", "href": versions[0].url})
+    return links

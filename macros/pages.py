@@ -1,9 +1,11 @@
 """Before a page is rendered, under either generator: its macro calls are checked, and
 its templates get what the site shows around its text, in `page.meta["kb"]`:
 
-- `alternates`: the page in each language (alternates.py), for the language menu, the
-  `<link rel="alternate" hreflang>` tags and the sitemap (overrides/partials/alternate.html,
-  overrides/main.html, overrides/sitemap.xml);
+- `alternates`: the page in each language (alternates.py), for the language menu
+  (overrides/partials/alternate.html);
+- `hreflang`: the same for search engines, absolute with `x-default` when site_url is known,
+  for the `<link rel="alternate" hreflang>` tags and the sitemap (overrides/main.html,
+  overrides/sitemap.xml);
 - `notice`: the notice at the top of a page whose translation or original changed after it
   (freshness.py), logged at INFO so a strict build lists those pages without failing;
 - `notes`: at its end, when its examples last passed (last_passed.py) and when it last
@@ -82,5 +84,6 @@ def facts(site: Site, page: PageRef, report: dict | None) -> dict:
                 log.info(f"kb: translation behind: {site.lang}/{page.src_uri} has not followed "
                          f"{other.lang}/{page.src_uri}, changed on {newer.date}")
         notes.append(freshness.changed_note(history.last_change(source), site.lang))
-    return {"alternates": [version.as_meta() for version in versions], "notice": notice,
+    return {"alternates": [version.as_meta() for version in versions], "hreflang": alternates.hreflang(versions),
+            "notice": notice,
             "notes": "\n".join(note for note in notes if note)}

@@ -111,6 +111,7 @@ class LanguageLinks(HTMLParser):
         if tag == "a" and "md-select__link" in (a.get("class") or "").split() and a.get("hreflang"):
             self.menu[a["hreflang"]] = a["href"]
         if tag == "link" and a.get("rel") == "alternate" and a.get("hreflang"):
+            assert a["hreflang"] not in self.head, f"two <link rel=alternate hreflang={a['hreflang']}>"
             self.head[a["hreflang"]] = a["href"]
 
 
@@ -118,6 +119,16 @@ def language_links(html: Path) -> LanguageLinks:
     parser = LanguageLinks()
     parser.feed(html.read_text(encoding="utf-8"))
     return parser
+
+
+SITE_URL = "https://example.github.io/docker-kb/"      # mkdocs.yml's default
+
+
+def local_file(site: Path, url: str) -> Path:
+    """The built file an absolute address of the site (SITE_URL) stands for."""
+    assert url.startswith(SITE_URL), f"{url} is not an absolute address of the site"
+    target = (site / url[len(SITE_URL):]).resolve()
+    return target / "index.html" if target.is_dir() else target
 
 
 def built_page(site: Path, lang: str, rel: Path, directory_urls: bool = True) -> Path:
@@ -148,12 +159,27 @@ def assert_language_links_lead_to_counterparts(site: Path, directory_urls: bool 
                     expected = built_page(site, other, rel, directory_urls).resolve()
                 else:      # not translated yet: that language's home page
                     expected = built_page(site, other, Path("index.md"), directory_urls).resolve()
-                for where, found in (("menu", links.menu), ("<link rel=alternate>", links.head)):
-                    assert other in found, f"{html}: no {where} link to {other}"
-                    assert resolve(html, found[other]) == expected, \
-                        f"{html.relative_to(site)}: {where} link to {other} is {found[other]!r}, not {expected}"
-                    checked += 1
-    assert checked >= 4 * 2 * 10
+                assert other in links.menu, f"{html}: no menu link to {other}"
+                assert resolve(html, links.menu[other]) == expected, \
+                    f"{html.relative_to(site)}: menu link to {other} is {links.menu[other]!r}, not {expected}"
+                checked += 1
+            head = {lang: local_file(site, href) for lang, href in links.head.items()}
+            translated = [other for other in LANGS if (ROOT / "docs" / other / rel).is_file()]
+            expected_head = {other: built_page(site, other, rel, directory_urls).resolve() for other in translated}
+            if len(translated) > 1:
+                expected_head["x-default"] = expected_head[LANGS[0]]
+            else:
+                expected_head = {}
+            assert head == expected_head, f"{html.relative_to(site)}: <link rel=alternate> {links.head}"
+    assert checked >= 2 * 2 * 10
+
+
+def test_hreflang_addresses_are_absolute_with_x_default_at_the_korean_original(any_site: Path):
+    """Search engines want absolute addresses: written whenever site_url is set (it always is here)."""
+    for html in (any_site / "containers" / "index.html", any_site / "en" / "containers" / "index.html"):
+        assert language_links(html).head == {"ko": f"{SITE_URL}containers/", "en": f"{SITE_URL}en/containers/",
+                                             "x-default": f"{SITE_URL}containers/"}, html
+    assert language_links(any_site / "en" / "index.html").head["x-default"] == SITE_URL
 
 
 def test_language_links_lead_to_the_same_page_in_the_other_language(any_site: Path):
@@ -174,7 +200,7 @@ SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://w
 
 
 def test_both_sitemaps_list_each_pages_translation(any_site: Path):
-    site_url = "https://example.github.io/docker-kb/"
+    site_url = SITE_URL
     versions: dict[str, dict[str, str]] = {}
     for sitemap in (any_site / "sitemap.xml", any_site / "en" / "sitemap.xml"):
         for url in ElementTree.parse(sitemap).getroot().findall("s:url", SITEMAP_NS):
@@ -191,7 +217,10 @@ def test_both_sitemaps_list_each_pages_translation(any_site: Path):
             assert page_url in versions, f"{page_url} is not in the {lang} sitemap"
             alternates = versions[page_url]
             translated = {other for other in LANGS if (ROOT / "docs" / other / rel).is_file()}
-            assert set(alternates) == (translated if len(translated) > 1 else set()), f"{page_url}: {alternates}"
+            assert set(alternates) == (translated | {"x-default"} if len(translated) > 1 else set()), \
+                f"{page_url}: {alternates}"
+            if alternates:
+                assert alternates["x-default"] == alternates[LANGS[0]], f"{page_url}: x-default is not the original"
             for href in alternates.values():
                 assert versions[href] == alternates, f"{page_url} and {href} don't list each other"
                 local = any_site / href[len(site_url):] / "index.html"
