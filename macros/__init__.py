@@ -6,7 +6,8 @@ both generators: mkdocs-macros under MkDocs, Zensical's macros extension under Z
 - every macro call is checked before rendering: an unknown macro, a missing or malformed
   snippet or a Jinja syntax error fails the build naming file and line;
 - each page's templates get its language links, the notice of a translation behind and the
-  notes at its end (pages.py), and MkDocs builds the English site along with the Korean one.
+  notes at its end (pages.py), its code blocks a mark each from the test report (marks.py),
+  and MkDocs builds the English site along with the Korean one.
 
 Neither generator is imported here: both call `define_env(env)` (site.py says what each
 gives it). MkDocs calls it once per site and `on_pre_page_macros(env)` before each page;
@@ -25,12 +26,11 @@ if _CODE not in sys.path:
 
 from docmodel.errors import SourceError  # noqa: E402
 from docmodel.snippets import SnippetStore  # noqa: E402
-
 from provision.checked_on import load as load_declared  # noqa: E402
 
 from . import checked_on as checked_on_data  # noqa: E402
 from . import glossary as glossary_data  # noqa: E402
-from . import last_passed, pages, settings  # noqa: E402
+from . import last_passed, marks, pages, settings  # noqa: E402
 from .site import page_of, site_of  # noqa: E402
 
 
@@ -57,28 +57,29 @@ def define_env(env):
         return checked_on_data.engine_list(load_declared(), site.lang)
 
     if getattr(env, "page", None) is not None:      # Zensical: once per page (MkDocs: too early)
-        try:
-            _prepare_page(env)
-        except SourceError as err:
-            pages.problems.append(str(err))     # for the build's own message: Zensical adds a traceback
-            raise
+        _prepare_page(env)
 
 
 def _prepare_page(env) -> None:
-    site, page = site_of(env), page_of(env)
-    known = set(env.macros) | set(env.variables) | set(env.filters)
-    pages.check_calls(site, page, env.variables["_kb_snippets"], known, list(env.macros))
-    report = last_passed.load_report(last_passed.report_path(site.root))
-    page.meta["kb"] = pages.facts(site, page, report)
+    """Before a page's Markdown is rendered: its checks, what its templates show (page.meta.kb),
+    and the marks under its code blocks (marks.py)."""
+    try:
+        site, page = site_of(env), page_of(env)
+        known = set(env.macros) | set(env.variables) | set(env.filters)
+        store = env.variables["_kb_snippets"]
+        pages.check_calls(site, page, store, known, list(env.macros))
+        report = last_passed.load_report(last_passed.report_path(site.root))
+        page.meta["kb"] = pages.facts(site, page, report)
+        source = page.source(site)
+        marks.expect(pages.shown(source, site.root),
+                     marks.for_page(source, site.docs_dir.parent, store, report, site.lang))
+    except SourceError as err:
+        raise pages.build_error(err) from None
 
 
 def on_pre_page_macros(env):
     """MkDocs (mkdocs-macros), before each page is rendered."""
-    try:
-        _prepare_page(env)
-    except SourceError as err:
-        from mkdocs.exceptions import PluginError
-        raise PluginError(str(err)) from None
+    _prepare_page(env)
 
 
 def on_post_build(env):

@@ -35,6 +35,11 @@ MESSAGES = {
 }
 
 
+def builder_name(builder: str, lang: str) -> str:
+    """A builder's name as the page's language says it ("classic builder": 클래식 빌더)."""
+    return MESSAGES.get(lang, MESSAGES["en"]).get(builder, builder)
+
+
 def report_path(project_root: Path) -> Path:
     return Path(os.environ.get("DOCKER_KB_REPORT") or project_root / "reports" / "blocks.json")
 
@@ -80,7 +85,7 @@ def note(report: dict | None, page_key: str, lang: str) -> str:
     if page.get("status") == "passed" and last:
         engines = last.get("engines") or [{"engine": last["engine"], "builders": []}]
         where = text["and"].join(
-            e["engine"] + (text["builders"].format(", ".join(text.get(b, b) for b in e["builders"]))
+            e["engine"] + (text["builders"].format(", ".join(builder_name(b, lang) for b in e["builders"]))
                            if e.get("builders") else "")
             for e in engines)
         message = text["passed"].format(blocks=page["executed"], time=_when(last["time"]), engine=where)

@@ -34,6 +34,18 @@ problems: list[str] = []    # what failed a Zensical build, said without Zensica
 _history: list[tuple[Site, History | None]] = []     # [(site, its docs' history)]: Zensical asks for every page
 
 
+def build_error(err: SourceError) -> Exception:
+    """What to raise for a problem in the sources while a page is built: under MkDocs its
+    PluginError (a message, no traceback); under Zensical the SourceError, also kept in
+    `problems` for the build's own message (zensical_site.py)."""
+    problems.append(str(err))
+    try:
+        from mkdocs.exceptions import PluginError
+    except ImportError:        # Zensical's environment has no MkDocs
+        return err
+    return PluginError(str(err))
+
+
 def history_of(site: Site) -> History | None:
     if not (_history and _history[0][0] is site):
         _history[:] = [(site, History.of(site.docs_dir.parent))]

@@ -3,7 +3,10 @@ $REPO_URL, $REPO_BRANCH), worked out in one place for both generators.
 
 - `edit_uri`, `repo_name`: repository.py;
 - `extra.languages`, each with its `home` as an absolute path, for pages served at any
-  address (the 404 page and its language menu): alternates.homes.
+  address (the 404 page and its language menu): alternates.homes;
+- `markdown_extensions`: the project's own, added to the configuration's (marks.py puts the
+  test report's mark under each code block). By name: MkDocs would import them while it
+  reads mkdocs.yml, before the macros module has put the project on the import path.
 
 MkDocs gets them from `define_env` (its configuration is still being set up then);
 Zensical reads its configuration before any Python runs, so `./kb build --zensical`
@@ -17,17 +20,27 @@ from collections.abc import Collection
 from . import alternates, repository
 from .site import Site
 
+EXTENSIONS = ("macros.marks",)
+
 
 def derived(repo_url: str | None, site: Site, by_hand: Collection[str]) -> dict:
-    """Configuration keys (`extra` as a mapping of its own keys) for this language's site."""
-    return {**repository.settings(repo_url, site, by_hand), "extra": {"languages": alternates.homes(site)}}
+    """Configuration keys (`extra` as a mapping of its own keys, `markdown_extensions` as the ones
+    to add) for this language's site."""
+    return {**repository.settings(repo_url, site, by_hand), "extra": {"languages": alternates.homes(site)},
+            "markdown_extensions": list(EXTENSIONS)}
 
 
 def apply(conf, settings: dict) -> None:
-    """Set `settings` in a configuration (MkDocs' object or a plain mapping); `extra` key by key."""
+    """Set `settings` in a configuration (MkDocs' object or a plain mapping); `extra` key by key,
+    `markdown_extensions` added to the configuration's own."""
     for key, value in settings.items():
         if key == "extra":
             for extra_key, extra_value in value.items():
                 conf["extra"][extra_key] = extra_value
+        elif key == "markdown_extensions":
+            configured = conf.get("markdown_extensions")
+            if configured is None:
+                conf["markdown_extensions"] = configured = []
+            configured.extend(name for name in value if name not in configured)
         else:
             conf[key] = value
