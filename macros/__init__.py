@@ -37,7 +37,10 @@ from .site import page_of, site_of  # noqa: E402
 def define_env(env):
     site = site_of(env)
     by_hand = set().union(*getattr(env.conf, "user_configs", []))     # MkDocs: the keys its files set
-    settings.apply(env.conf, settings.derived(env.conf.get("repo_url"), site, by_hand))
+    try:
+        settings.apply(env.conf, settings.derived(env.conf.get("repo_url"), site, by_hand))
+    except SourceError as err:          # the glossary
+        raise pages.build_error(err) from None
     store = SnippetStore(site.root / "snippets", display_root=site.root)
     env.variables["_kb_snippets"] = store
 

@@ -27,7 +27,11 @@ class Term:
 
 
 def load(path: Path) -> list[Term]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise SourceError(str(path), mark.line + 1 if mark else 1, f"not valid YAML: {err}") from None
     terms, seen = [], set()
     text_lines = path.read_text(encoding="utf-8").splitlines()
     for n, entry in enumerate(raw):
