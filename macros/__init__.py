@@ -6,8 +6,10 @@ both generators: mkdocs-macros under MkDocs, Zensical's macros extension under Z
 - every macro call is checked before rendering: an unknown macro, a missing or malformed
   snippet or a Jinja syntax error fails the build naming file and line;
 - each page's templates get its language links, the notice of a translation behind and the
-  notes at its end (pages.py), its code blocks a mark each from the test report (marks.py),
-  and MkDocs builds the English site along with the Korean one.
+  notes at its end (pages.py), its code blocks a mark each from the test report (marks.py);
+- once a language's site is built, no page or anchor it published may be gone without a
+  redirect, and the redirect pages are written (addresses.py);
+- MkDocs builds the English site along with the Korean one.
 
 Neither generator is imported here: both call `define_env(env)` (site.py says what each
 gives it). MkDocs calls it once per site and `on_pre_page_macros(env)` before each page;
@@ -28,9 +30,9 @@ from docmodel.errors import SourceError  # noqa: E402
 from docmodel.snippets import SnippetStore  # noqa: E402
 from provision.checked_on import load as load_declared  # noqa: E402
 
+from . import addresses, last_passed, marks, pages, settings  # noqa: E402
 from . import checked_on as checked_on_data  # noqa: E402
 from . import glossary as glossary_data  # noqa: E402
-from . import last_passed, marks, pages, settings  # noqa: E402
 from .site import page_of, site_of  # noqa: E402
 
 
@@ -86,6 +88,11 @@ def on_pre_page_macros(env):
 
 
 def on_post_build(env):
-    """MkDocs (mkdocs-macros): the other languages (mkdocs.en.yml) right after this one."""
+    """MkDocs (mkdocs-macros): this language's published addresses checked and its redirect
+    pages written (addresses.py), then the other languages (mkdocs.en.yml) built."""
     from .translations import build_other_languages
+    try:
+        addresses.after_build(site_of(env), Path(env.conf["site_dir"]))
+    except SourceError as err:
+        raise pages.build_error(err) from None
     build_other_languages(env.conf)

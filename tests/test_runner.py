@@ -926,3 +926,28 @@ def test_when_the_current_engine_dies_its_pages_end_with_a_message_and_the_run_w
     assert "a-killed.md:6: the Docker engine at tcp://" in run.out and "stopped answering" in run.out, run.out
     assert "pages, " in run.out and "report: " in run.out, run.out
     assert not client.containers.list(all=True, filters={"label": "docker-kb.run"})
+
+
+def test_ctrl_c_while_the_current_engine_pass_runs_beside_the_others_leaves_nothing_behind(client, tmp_path):
+    if not provisioned(client):
+        pytest.skip("the current-engine pass needs an engine provisioned by the tests (with its mirror)")
+    before = engine_objects.snapshot(client)
+    marker = f"interrupt-me-{uuid.uuid4().hex[:8]}"
+    pages = {f"p{n}.md": f"# P{n} {{ #p{n} }}\n\n```console\n$ docker run -d --label bg-test busybox sleep 600\n"
+                         f"<id>\n$ touch {marker}-{n} && sleep 30\n```\n" for n in (1, 2, 3)}
+    write_docs(tmp_path, pages)
+    proc = subprocess.Popen(pytest_command(tmp_path, "--current-engine", "on"), cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 240
+    while len(list(Path(tempfile.gettempdir()).glob(f"docrun-*/page-*/work/{marker}-*"))) < 2:  # both passes going
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            pytest.fail(f"the two passes never ran side by side:\n{proc.communicate()[0]}")
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=180)
+    assert proc.returncode != 0, out
+    assert "page runs on Docker Engine" in out and "go on beside the others" in out, out
+    assert not client.containers.list(all=True, filters={"label": "docker-kb.run"}), out
+    assert not client.volumes.list(filters={"label": "docker-kb.run"}), out
+    assert_nothing_leaked(client, before)
