@@ -9,7 +9,9 @@ its templates get what the site shows around its text, in `page.meta["kb"]`:
 - `notice`: the notice at the top of a page whose translation or original changed after it
   (freshness.py), logged at INFO so a strict build lists those pages without failing;
 - `notes`: at its end, when its examples last passed (last_passed.py) and when it last
-  changed (freshness.py, git_dates.py).
+  changed (freshness.py, git_dates.py);
+- `anchors`: the anchors redirected away from this page, and where each now is (addresses.py),
+  for overrides/assets/javascripts/anchor-redirects.js.
 
 Both generators hand the page's metadata to its templates as `page.meta`; the notes are
 HTML made here, so both show the same. Calls are checked on the page's source file, so a
@@ -24,7 +26,7 @@ from docmodel.errors import SourceError
 from docmodel.macrocalls import find_calls
 from docmodel.snippets import SnippetStore
 
-from . import alternates, freshness, last_passed
+from . import addresses, alternates, freshness, last_passed
 from .git_dates import History
 from .site import PageRef, Site, log
 
@@ -97,5 +99,5 @@ def facts(site: Site, page: PageRef, report: dict | None) -> dict:
                          f"{other.lang}/{page.src_uri}, changed on {newer.date}")
         notes.append(freshness.changed_note(history.last_change(source), site.lang))
     return {"alternates": [version.as_meta() for version in versions], "hreflang": alternates.hreflang(versions),
-            "notice": notice,
+            "notice": notice, "anchors": addresses.anchor_map(site, page.src_uri),
             "notes": "\n".join(note for note in notes if note)}

@@ -9,8 +9,11 @@ Zensical reads mkdocs.yml as it is; what this module adds is what MkDocs does th
   entries). Each configuration is merged here the way MkDocs merges it;
 - the other languages (`extra.build_also`): built after the Korean site, into the folder
   and at the address MkDocs' build gives them (translations.py);
-- settings from the environment ($REPO_URL, $SITE_URL: settings.py), which MkDocs takes from
-  the macros module's `define_env` but Zensical reads before any Python of the project runs;
+- settings from the environment ($REPO_URL, $SITE_URL) and the project's own files (settings.py),
+  which MkDocs takes from the macros module's `define_env` but Zensical reads before any Python
+  of the project runs;
+- after each language's site is built, the check of its published addresses and its redirect
+  pages (addresses.py), which MkDocs does in the macros module's `on_post_build`;
 - where the site goes: Zensical builds inside the project, so into a folder of its own,
   moved to DIR when every language built (a failed build leaves DIR as it was);
 - a build always renders every page, as MkDocs' does: the macros module's facts depend on
@@ -44,7 +47,9 @@ import yaml
 from deepmerge import Merger
 from yaml_env_tag import construct_env_tag
 
-from . import pages, settings, translations
+from docmodel.errors import SourceError
+
+from . import addresses, pages, settings, translations
 from .site import log, read_site
 
 DEFAULT_CONFIG = "mkdocs.yml"     # in the current folder, the project's root
@@ -60,6 +65,8 @@ LIMITS = (
 SERVE_LIMITS = (
     "last-changed dates, translation notices and 'last passed' notes are those of when serve started: "
     "restart it after a commit or a test run (Zensical re-renders only the pages whose files change)",
+    "the published pages and anchors (docs/published.yml) are not checked and the redirect pages of "
+    "docs/redirects.yml are not written: ./kb build --zensical does both",
 )
 
 # MkDocs' INHERIT: mappings merged key by key, anything else (lists) replaced by the child's
@@ -158,13 +165,17 @@ def build(out: Path, root: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
     written = write_configurations(root, staging)
     try:
-        for lang, path, _config in written:
+        for lang, path, config in written:
             _say(f"building the {lang} site with Zensical {zensical.version()}")
             started = time.monotonic()
             try:
                 zensical.build(str(path), {"clean": False, "strict": True})
             except Exception as err:  # noqa: BLE001 (Zensical reports every failure as RuntimeError)
                 raise SystemExit(f"kb: the Zensical build of the {lang} site failed: {_failure(err)}") from None
+            try:
+                addresses.after_build(read_site(config, root), Path(config["site_dir"]))
+            except SourceError as err:
+                raise SystemExit(f"kb: the Zensical build of the {lang} site failed: {err}") from None
             _say(f"{lang}: {time.monotonic() - started:.1f}s")
         out = out.resolve()
         shutil.rmtree(out, ignore_errors=True)
