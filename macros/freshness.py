@@ -1,41 +1,64 @@
-"""What a page says about its own age: when it last changed, and whether a translation is behind.
+"""What a page says about its own age: when it last changed, and whether a translation is behind
+the original it was translated from.
 
 - At the end of each page, beside the "examples last passed" note: the date of the last
   commit that changed the page (`git_dates.History.last_change`).
-- At the top of a page (above its title) whose counterpart in another language changed its prose and this
-  page hasn't followed (`newer_counterpart`, from `git_dates.History.prose_changes`): a
-  notice in the page's language, with the date and a link to the newer page, carrying
-  the CSS class `translation-behind`. It goes both ways: an English page behind its
-  Korean original, a Korean page whose English translation has changed since.
+- A translation records the revision of the original it follows, in its front matter:
 
-When git can't date either page, nothing is said (see git_dates).
+      ---
+      original_revision: 3f1c0e2d9a4b...     # written by ./kb translation ack PAGE
+      ---
+
+  Without one, it follows the original as it was when the translation's prose last changed
+  (a commit that changes both pages puts them in step; the translation catching up later
+  counts too). The translation is behind when the original's prose (git_dates.prose: updated
+  example outputs don't count) is not what it was at that revision. Such a page starts
+  (above its title) with a notice in its own language, with the date of the original's last
+  change, a link to it, and, for the translator, the original's changes since that revision
+  (a unified diff, folded); it carries the CSS class `translation-behind`. The original is
+  never behind its translations: a change made to a translation alone (a better wording)
+  asks nothing of the original.
+
+When git can't tell (no history, a file not committed, a revision this clone doesn't have),
+nothing is said. A recorded revision that isn't a commit hash fails the build at its line.
 """
 
 from __future__ import annotations
 
+import difflib
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .git_dates import Change, History
+from docmodel.errors import SourceError
+
+from .git_dates import Change, History, prose
+
+KEY = "original_revision"
+REVISION = re.compile(r"^[0-9a-f]{7,40}$")
+DIFF_LINES = 400           # the diff a notice shows at most
 
 MESSAGES = {
     "ko": {
         "changed": "이 페이지는 {date}에 마지막으로 바뀌었습니다.",
-        "behind_title": "{other} 페이지가 더 최신입니다",
-        "behind": "이 페이지의 {other}판이 {date}에 바뀌었고, 이 페이지는 그 뒤로 바뀌지 않았습니다. "
+        "behind_title": "이 번역은 원문보다 오래되었습니다",
+        "behind": "이 페이지의 {other} 원문이 {date}에 바뀌었고, 이 번역은 그 앞의 원문을 옮긴 것입니다. "
                   "내용이 다를 수 있습니다.",
-        "read": "{other}판 보기",
+        "read": "{other} 원문 보기",
+        "diff": "번역하는 분께: 이 번역이 따르는 판({revision}, {date}) 뒤로 {other} 원문에서 바뀐 내용",
+        "more": "… 그 밖에 {lines}줄 더 바뀌었습니다. 전부 보려면: ./kb translation diff {page}",
         "names": {"ko": "한국어", "en": "영어"},
     },
     "en": {
         "changed": "This page last changed on {date}.",
         "behind_title": "This translation is behind",
-        "behind": "The {other} original of this page changed on {date}, after this page was last "
-                  "updated, so this page may be out of date.",
-        "behind_translation": "The {other} version of this page changed on {date}, after this page was "
-                              "last updated, so this page may be out of date.",
+        "behind": "The {other} original of this page changed on {date}, after the version this translation "
+                  "follows, so this page may be out of date.",
         "read": "Read the {other} page",
+        "diff": "For translators: what changed in the {other} original since the version this translation "
+                "follows ({revision}, {date})",
+        "more": "… and {lines} more lines. All of it: ./kb translation diff {page}",
         "names": {"ko": "Korean", "en": "English"},
     },
 }
@@ -57,55 +80,108 @@ def changed_note(change: Change | None, lang: str) -> str:
     return f'<p class="kb-changed">{_text(lang)["changed"].format(date=_time(change))}</p>'
 
 
+def recorded_revision(page: Path, shown: str) -> str | None:
+    """The revision of the original the translation at `page` records in its front matter."""
+    lines = page.read_text(encoding="utf-8-sig").splitlines()
+    if not lines or lines[0].strip() != "---":
+        return None
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() in ("---", "..."):
+            return None
+        found = re.match(rf"^{KEY}\s*:\s*(.*?)\s*(?:#.*)?$", line)
+        if found:
+            value = found[1].strip("'\"")
+            if not REVISION.match(value):
+                raise SourceError(shown, number, f"{KEY}: {value!r} is not a commit hash (7 to 40 hex digits): "
+                                                 "./kb translation ack writes it")
+            return value
+    return None
+
+
+def record_revision(page: Path, revision: str) -> None:
+    """Write `original_revision: REVISION` into the page's front matter (made if it has none)."""
+    text = page.read_text(encoding="utf-8")
+    line = f"{KEY}: {revision}"
+    lines = text.split("\n")
+    if lines[0].strip() == "---" and any(x.strip() in ("---", "...") for x in lines[1:]):
+        end = next(i for i, x in enumerate(lines[1:], start=1) if x.strip() in ("---", "..."))
+        at = next((i for i in range(1, end) if re.match(rf"^{KEY}\s*:", lines[i])), None)
+        if at is None:
+            lines.insert(end, line)
+        else:
+            lines[at] = line
+        page.write_text("\n".join(lines), encoding="utf-8")
+    else:
+        page.write_text(f"---\n{line}\n---\n\n{text}", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Follows:
+    """Where a translation stands against its original."""
+    revision: Change          # the revision of the original it follows
+    recorded: bool            # written in its front matter (else: implied by its last prose change)
+    before: str               # the original's text at that revision
+    now: str                  # the original's text now (its last commit)
+    newer: Change | None      # the original's last prose change, when that is not the revision's prose
+
+    @property
+    def behind(self) -> bool:
+        return self.newer is not None
+
+    def diff(self, original: str) -> list[str]:
+        return list(difflib.unified_diff(self.before.splitlines(), self.now.splitlines(),
+                                         f"{original} ({self.revision.commit[:12]})", f"{original} (now)",
+                                         n=2, lineterm=""))
+
+
+def follows(history: History, translation: Path, original: Path, recorded: str | None) -> Follows | None:
+    """The revision of `original` the translation follows and whether it is behind; None when git can't tell."""
+    if recorded:
+        revision = history.revision(recorded)
+    else:
+        changes, _whole = history.prose_changes(translation)
+        revision = changes[0] if changes else None
+    last = history.last_change(original)
+    if revision is None or last is None:
+        return None
+    before, now = history.text_at(revision.commit, original), history.text_at(last.commit, original)
+    if before is None or now is None:
+        return None
+    newer = None
+    if prose(before) != prose(now):
+        changes, _whole = history.prose_changes(original)
+        newer = changes[0] if changes else last
+    return Follows(revision, bool(recorded), before, now, newer)
+
+
 @dataclass(frozen=True)
 class Behind:
-    """This page (lang) hasn't followed its counterpart in other_lang, which changed at `newer`."""
+    """This page (lang) follows an older version of its original (other_lang)."""
     lang: str
     other_lang: str
-    newer: Change
-    href: str          # the counterpart, relative to this page
-    original: bool     # the counterpart is the site's original language
-
-
-def newer_counterpart(history: History, page: Path, counterpart: Path) -> Change | None:
-    """The counterpart's last prose change if this page hasn't followed it, else None.
-
-    The two pages' prose changes are taken in history order. A commit that changes both
-    puts them in step; a change on one side puts that side ahead, unless the other side
-    was ahead, in which case it is the catching up. So a translation brought up to date
-    doesn't in turn mark its original as behind. Unknown (a shallow clone's cut before
-    the two were last in step): None.
-    """
-    mine, mine_whole = history.prose_changes(page)
-    theirs, theirs_whole = history.prose_changes(counterpart)
-    events: dict[str, tuple[Change, set[str]]] = {}
-    for side, changes in (("mine", mine), ("theirs", theirs)):
-        for change in changes:
-            events.setdefault(change.commit, (change, set()))[1].add(side)
-    newest_first = sorted(events.values(), key=lambda event: event[0].order)
-    in_step = next((i for i, (_c, sides) in enumerate(newest_first) if len(sides) == 2), None)
-    if in_step is None and not (mine_whole and theirs_whole):
-        return None
-    ahead, latest = None, None
-    for change, sides in reversed(newest_first[:in_step]):      # oldest first, since last in step
-        (side,) = sides
-        ahead = side if ahead in (None, side) else None
-        if side == "theirs":
-            latest = change
-    return latest if ahead == "theirs" else None
+    state: Follows
+    href: str          # the original, relative to this page
+    original: str      # the original's source, as the diff names it (ko/containers.md)
+    page: str          # the page's file name, for ./kb translation diff
 
 
 def notice(b: Behind) -> str:
     """The notice for the top of the page, as an HTML block (Material's admonition look)."""
     text = _text(b.lang)
     other = text["names"].get(b.other_lang, b.other_lang)
-    key = "behind" if b.original or "behind_translation" not in text else "behind_translation"
-    body = text[key].format(other=other, date=_time(b.newer))
-    title = text["behind_title"].format(other=other)
+    body = text["behind"].format(other=other, date=_time(b.state.newer))
+    title = text["behind_title"]
     label = html.escape(text["read"].format(other=other))
     link = f'<a href="{html.escape(b.href)}" hreflang="{b.other_lang}">{label}</a>'
+    lines = b.state.diff(b.original)
+    shown = "\n".join(html.escape(line) for line in lines[:DIFF_LINES])
+    if len(lines) > DIFF_LINES:
+        shown += "\n" + html.escape(text["more"].format(lines=len(lines) - DIFF_LINES, page=b.page))
+    summary = text["diff"].format(other=other, revision=html.escape(b.state.revision.commit[:12]),
+                                  date=_time(b.state.revision))
     return (f'<div class="admonition warning translation-behind">\n'
             f'<p class="admonition-title">{html.escape(title)}</p>\n'
             f'<p>{body} {link}</p>\n'
+            f'<details class="translation-diff"><summary>{summary}</summary>\n'
+            f'<pre><code>{shown}</code></pre>\n</details>\n'
             f'</div>')
-

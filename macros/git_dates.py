@@ -123,6 +123,20 @@ class History:
             return None
         return changes[0]
 
+    def revision(self, rev: str) -> Change | None:
+        """The commit `rev` names (a full or abbreviated hash), or None when this clone doesn't have it."""
+        found = _git(self.top, "log", "-1", "--format=%H %ct", f"{rev}^{{commit}}", "--")
+        if not found:
+            return None
+        sha, stamp = found.decode().split()
+        known = next((c for changes in self.commits.values() for c in changes if c.commit == sha), None)
+        return known or Change(sha, -1, datetime.fromtimestamp(int(stamp), tz=UTC))
+
+    def text_at(self, commit: str, file: Path) -> str | None:
+        """The file's text in `commit`, or None when it isn't there (or isn't in this clone)."""
+        key = self._key(file)
+        return self._read([f"{commit}:{key}"])[0] if key else None
+
     def prose_changes(self, file: Path) -> tuple[list[Change], bool]:
         """The commits that changed the file's prose (see `prose`), newest first, and whether
         that is its whole history (False when a shallow clone's cut hides the older part)."""

@@ -6,8 +6,8 @@ its templates get what the site shows around its text, in `page.meta["kb"]`:
 - `hreflang`: the same for search engines, absolute with `x-default` when site_url is known,
   for the `<link rel="alternate" hreflang>` tags and the sitemap (overrides/main.html,
   overrides/sitemap.xml);
-- `notice`: the notice at the top of a page whose translation or original changed after it
-  (freshness.py), logged at INFO so a strict build lists those pages without failing;
+- `notice`: the notice at the top of a translation whose original changed since the version it
+  follows (freshness.py), logged at INFO so a strict build lists those pages without failing;
 - `notes`: at its end, when its examples last passed (last_passed.py) and when it last
   changed (freshness.py, git_dates.py);
 - `anchors`: the anchors redirected away from this page, and where each now is (addresses.py),
@@ -84,19 +84,20 @@ def facts(site: Site, page: PageRef, report: dict | None) -> dict:
     source = page.source(site)
     notes = [last_passed.note(report, source.relative_to(site.docs_dir.parent).as_posix(), site.lang)]
     history = history_of(site)
+    original = site.languages[0] if site.languages else None
+    if original is not None and original.lang != site.lang:      # a translation: behind its original?
+        recorded = freshness.recorded_revision(source, shown(source, site.root))
+        version = next(v for v in versions if v.lang == original.lang)
+        state = (freshness.follows(history, source, original.docs_dir / page.src_uri, recorded)
+                 if history is not None and version.exists else None)
+        if state is not None and state.behind:
+            notice = freshness.notice(freshness.Behind(
+                lang=site.lang, other_lang=original.lang, state=state, href=version.href,
+                original=f"{original.lang}/{page.src_uri}", page=page.src_uri))
+            log.info(f"kb: translation behind: {site.lang}/{page.src_uri} follows {original.lang}/{page.src_uri} "
+                     f"as of {state.revision.commit[:12]} ({state.revision.date}), which changed on "
+                     f"{state.newer.date}: ./kb translation diff {page.src_uri}")
     if history is not None:
-        original = site.languages[0].lang if site.languages else None
-        for version in versions:
-            other = next(language for language in site.languages if language.lang == version.lang)
-            if other.lang == site.lang or not version.exists:
-                continue
-            newer = freshness.newer_counterpart(history, source, other.docs_dir / page.src_uri)
-            if newer is not None:
-                notice = freshness.notice(freshness.Behind(
-                    lang=site.lang, other_lang=other.lang, newer=newer, href=version.href,
-                    original=other.lang == original))
-                log.info(f"kb: translation behind: {site.lang}/{page.src_uri} has not followed "
-                         f"{other.lang}/{page.src_uri}, changed on {newer.date}")
         notes.append(freshness.changed_note(history.last_change(source), site.lang))
     return {"alternates": [version.as_meta() for version in versions], "hreflang": alternates.hreflang(versions),
             "notice": notice, "anchors": addresses.anchor_map(site, page.src_uri),

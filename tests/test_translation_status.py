@@ -1,4 +1,4 @@
-"""Last-changed dates and "translation behind" notices, from a real git history.
+"""Last-changed dates, "translation behind" notices and `./kb translation`, from a real git history.
 
 Each test gets a copy of the site's configuration and macros with two small pages per
 language in a real git repository (`project`, tests/git_project.py), commits with
@@ -8,9 +8,15 @@ controlled dates, runs the real build and reads the built pages: by MkDocs and b
 
 from __future__ import annotations
 
+import html
+import os
 import re
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
+from conftest import ROOT, build_site
 from git_project import HOME, behind_lines, build, commit, edit, git
 
 from macros.git_dates import prose
@@ -45,21 +51,103 @@ def test_an_english_page_behind_its_korean_original_says_so_until_it_catches_up(
     assert built.changed("en") == "2026-02-20"
 
 
-def test_a_korean_page_says_so_in_korean_when_its_english_page_is_newer(generator, project):
+def test_a_change_to_the_translation_alone_asks_nothing_of_the_original(generator, project):
+    """The Korean page is the original: an English rewording never marks it as behind."""
     edit(project, "en", "A container is a process", "A container is an isolated process")
     commit(project, "2026-03-05T10:00:00+00:00", "en: wording")
     built = build(project, generator)
-    assert built.notices("en") == []
-    [notice] = built.notices("ko")
-    assert "영어판이" in notice and ">2026-03-05</time>" in notice and "영어판 보기" in notice
-    assert re.search(r'<a href="../en/containers/" hreflang="en">', notice)
-    [line] = behind_lines(built.log)
-    assert "ko/containers.md" in line
+    assert built.notices("en") == built.notices("ko") == []
+    assert behind_lines(built.log) == []
 
-    edit(project, "ko", "컨테이너(container)는 이미지에서", "컨테이너(container)는 격리된 채로 이미지에서")
-    commit(project, "2026-03-07T10:00:00+00:00", "ko: follows the English wording")
+
+def test_the_notice_shows_the_translator_the_korean_changes(generator, project):
+    edit(project, "ko", "실행한 뒤에는 지웁니다.", "실행한 뒤에는 `docker rm`으로 지웁니다.")
+    commit(project, "2026-02-03T12:00:00+00:00", "ko: how to remove")
+    [notice] = build(project, generator).notices("en")
+    first = git(project, "rev-list", "--max-parents=0", "HEAD").strip()
+    summary = re.search(r"<summary>(.*?)</summary>", notice, re.S)[1]
+    assert "For translators: what changed in the Korean original" in summary and first[:12] in summary
+    assert ">2026-01-10</time>" in summary, "the date of the version the translation follows"
+    diff = html.unescape(re.search(r"<pre><code>(.*?)</code></pre>", notice, re.S)[1]).splitlines()
+    assert "-실행한 뒤에는 지웁니다." in diff and "+실행한 뒤에는 `docker rm`으로 지웁니다." in diff
+    assert diff[0].startswith("--- ko/containers.md (") and diff[1] == "+++ ko/containers.md (now)"
+
+
+def translation(project: Path, *args: str) -> subprocess.CompletedProcess:
+    """`./kb translation ARGS` in the project (the tools of this checkout, the project's macros)."""
+    return subprocess.run([sys.executable, "-m", "tools.translation", *args], cwd=project, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"})
+
+
+def test_ack_records_the_korean_version_the_translation_follows(generator, project):
+    """A Korean-only fix (the English term in parentheses) needs no English change: once the
+    translator acknowledges it, the English page is in step, until the Korean page changes again."""
+    edit(project, "ko", "실행한 뒤에는 지웁니다.", "실행(run)한 뒤에는 지웁니다.")
+    commit(project, "2026-02-03T12:00:00+00:00", "ko: the English term")
+    assert len(build(project, generator).notices("en")) == 1
+    status = translation(project, "status")
+    assert status.returncode == 1 and "en/containers.md follows ko/containers.md as of" in status.stdout
+    assert "behind, ko/containers.md changed on 2026-02-03" in status.stdout
+
+    done = translation(project, "ack", "containers.md")
+    assert done.returncode == 0, done.stderr
+    korean = git(project, "log", "-1", "--format=%H", "--", "docs/ko/containers.md").strip()
+    page = (project / "docs" / "en" / "containers.md").read_text(encoding="utf-8")
+    assert page.startswith(f"---\noriginal_revision: {korean}\n---\n\n# Containers")
+    commit(project, "2026-02-04T09:00:00+00:00", "en: follows the Korean page of 2026-02-03")
     built = build(project, generator)
-    assert built.notices("ko") == built.notices("en") == [], "catching up doesn't put the other side behind"
+    assert built.notices("en") == [] and behind_lines(built.log) == []
+    assert translation(project, "status").returncode == 0
+
+    edit(project, "ko", "컨테이너(container)는", "컨테이너(container)란")
+    commit(project, "2026-02-10T10:00:00+00:00", "ko: wording")
+    edit(project, "en", "Remove it when you are done.", "Remove it once you are done.")
+    commit(project, "2026-02-11T10:00:00+00:00", "en: a wording of its own, not the Korean change")
+    [notice] = build(project, generator).notices("en")
+    assert ">2026-02-10</time>" in notice and korean[:12] in notice, "compared with the recorded version"
+    diff = translation(project, "diff", "en/containers.md")
+    assert diff.returncode == 0 and "-컨테이너(container)는 이미지에서" in diff.stdout
+    assert "+컨테이너(container)란 이미지에서" in diff.stdout
+
+
+def test_a_korean_change_the_english_was_written_from_is_acknowledged_once(generator, project):
+    """The English page changed first, from a Korean draft committed after it: by dates it would be
+    behind for ever; acknowledged, it isn't."""
+    edit(project, "en", "Remove it when you are done.", "Remove it with `docker rm` when you are done.")
+    commit(project, "2026-03-01T10:00:00+00:00", "en: how to remove")
+    edit(project, "ko", "실행한 뒤에는 지웁니다.", "실행한 뒤에는 `docker rm`으로 지웁니다.")
+    commit(project, "2026-03-02T10:00:00+00:00", "ko: how to remove")
+    assert len(build(project, generator).notices("en")) == 1
+    assert translation(project, "ack", "docs/ko/containers.md").returncode == 0
+    commit(project, "2026-03-03T10:00:00+00:00", "en: acknowledged")
+    assert build(project, generator).notices("en") == []
+
+
+def test_ack_refuses_a_korean_page_with_changes_not_committed(project):
+    edit(project, "ko", "실행한 뒤에는 지웁니다.", "실행한 뒤에는 바로 지웁니다.")
+    done = translation(project, "ack", "containers.md")
+    assert done.returncode != 0 and "docs/ko/containers.md has changes not committed yet" in done.stderr
+    assert "original_revision" not in (project / "docs" / "en" / "containers.md").read_text(encoding="utf-8")
+
+
+def test_a_recorded_version_that_is_not_a_commit_fails_the_build_naming_file_and_line(generator, project):
+    page = project / "docs" / "en" / "containers.md"
+    page.write_text("---\ntitle: Containers\noriginal_revision: yesterday\n---\n\n" + page.read_text(),
+                    encoding="utf-8")
+    done = build_site(generator, project.parent / "site", project=project,
+                      env={"PYTHONPATH": str(ROOT), "DOCKER_KB_REPORT": str(project.parent / "none.json")})
+    assert done.returncode != 0
+    assert "docs/en/containers.md:3: original_revision: 'yesterday' is not a commit hash" in done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_a_recorded_version_this_clone_does_not_have_says_nothing(generator, project):
+    page = project / "docs" / "en" / "containers.md"
+    page.write_text("---\noriginal_revision: 0123456789abcdef0123\n---\n\n" + page.read_text(), encoding="utf-8")
+    commit(project, "2026-05-01T10:00:00+00:00", "en: a revision from another clone")
+    edit(project, "ko", "실행한 뒤에는 지웁니다.", "실행한 뒤에는 바로 지웁니다.")
+    commit(project, "2026-05-02T10:00:00+00:00", "ko: wording")
+    assert build(project, generator).notices("en") == [], "git can't tell: no notice rather than a wrong one"
 
 
 def test_a_change_inside_code_blocks_only_does_not_count(generator, project):
