@@ -35,8 +35,8 @@ def client():
 
 
 class Run:
-    def __init__(self, tmp: Path, proc: subprocess.CompletedProcess):
-        self.tmp, self.proc = tmp, proc
+    def __init__(self, tmp: Path, proc: subprocess.CompletedProcess, pid: int = 0):
+        self.tmp, self.proc, self.pid = tmp, proc, pid
         self.out = proc.stdout + proc.stderr
         self.report = json.loads((tmp / "reports" / "blocks.json").read_text())
         self.junit = ET.parse(tmp / "junit.xml").getroot()
@@ -68,8 +68,17 @@ def pytest_command(tmp: Path, *extra: str) -> list[str]:
 
 def run_docs(tmp: Path, pages: dict[str, str], *extra: str, snippets: dict[str, str] | None = None) -> Run:
     write_docs(tmp, pages, snippets)
-    proc = subprocess.run(pytest_command(tmp, *extra), cwd=ROOT, capture_output=True, text=True, timeout=600)
-    return Run(tmp, proc)
+    child = subprocess.Popen(pytest_command(tmp, *extra), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+    out, err = child.communicate(timeout=600)
+    return Run(tmp, subprocess.CompletedProcess(child.args, child.returncode, out, err), child.pid)
+
+
+def engine_containers_of(client, pid: int) -> list:
+    """The engine containers (and their volumes) a run started and left: by the pid label they carry
+    (other runs may share the engine meanwhile)."""
+    label = {"label": f"docker-kb.pid={pid}"}
+    return client.containers.list(all=True, filters=label) + client.volumes.list(filters=label)
 
 
 def leftovers(client, before: engine_objects.Snapshot) -> engine_objects.Snapshot:
@@ -565,7 +574,7 @@ def test_pages_also_run_on_a_current_engine_beside_an_old_one(client, tmp_path):
     assert current and all(b["status"] == "passed" for b in current), run.out   # ...the current engine's is
     assert "web.md (current engine)" in run.out
     assert_nothing_leaked(client, before)          # the current engine went with the run
-    assert not client.containers.list(all=True, filters={"label": "docker-kb.run"})
+    assert not engine_containers_of(client, run.pid)
 
 
 def test_when_every_page_fails_to_read_the_run_still_ends_with_its_summary(client, tmp_path):
@@ -708,7 +717,7 @@ def test_pages_that_act_on_others_objects_run_on_an_engine_of_their_own(client, 
     assert client.volumes.get(planted) and client.networks.get(planted)
     assert f"{planted}:kept" in client.images.get("busybox").tags
     assert_nothing_leaked(client, before)
-    assert not client.containers.list(all=True, filters={"label": "docker-kb.run"})
+    assert not engine_containers_of(client, run.pid)
     engines = {b["engine"] for b in run.blocks() if b["engine"]}
     assert engines and all(e for e in engines)
 
@@ -744,7 +753,7 @@ def test_ctrl_c_while_the_current_engine_starts_leaves_nothing_behind(client, tm
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=120)
     assert proc.returncode != 0, out
-    assert not client.containers.list(all=True, filters={"label": "docker-kb.run"}), out
+    assert not engine_containers_of(client, proc.pid), out
     assert_nothing_leaked(client, before)
 
 
@@ -890,7 +899,7 @@ def _kill_while_it_runs(tmp_path, kill, *extra) -> Run:
         time.sleep(0.2)
     kill()
     out, _ = proc.communicate(timeout=300)
-    return Run(tmp_path, subprocess.CompletedProcess(proc.args, proc.returncode, out, ""))
+    return Run(tmp_path, subprocess.CompletedProcess(proc.args, proc.returncode, out, ""), proc.pid)
 
 
 def test_when_the_engine_dies_the_run_ends_with_a_message_and_a_summary_and_the_next_run_recovers(client, tmp_path):
@@ -925,7 +934,7 @@ def test_when_the_current_engine_dies_its_pages_end_with_a_message_and_the_run_w
     assert "Traceback" not in run.out and "INTERNALERROR" not in run.out, run.out
     assert "a-killed.md:6: the Docker engine at tcp://" in run.out and "stopped answering" in run.out, run.out
     assert "pages, " in run.out and "report: " in run.out, run.out
-    assert not client.containers.list(all=True, filters={"label": "docker-kb.run"})
+    assert not engine_containers_of(client, run.pid)
 
 
 def test_ctrl_c_while_the_current_engine_pass_runs_beside_the_others_leaves_nothing_behind(client, tmp_path):
@@ -948,6 +957,5 @@ def test_ctrl_c_while_the_current_engine_pass_runs_beside_the_others_leaves_noth
     out, _ = proc.communicate(timeout=180)
     assert proc.returncode != 0, out
     assert "page runs on Docker Engine" in out and "go on beside the others" in out, out
-    assert not client.containers.list(all=True, filters={"label": "docker-kb.run"}), out
-    assert not client.volumes.list(filters={"label": "docker-kb.run"}), out
+    assert not engine_containers_of(client, proc.pid), out
     assert_nothing_leaked(client, before)
