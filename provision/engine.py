@@ -81,10 +81,12 @@ class Engine:
     api_version: str
     os_arch: str          # e.g. "linux/amd64"
     provisioned: bool     # this project installed it and runs it with its local registry mirror
+    containerd_store: bool = False   # its images are kept by containerd (the containerd image store)
 
     @property
     def label(self) -> str:
-        return f"Docker Engine {self.version} ({self.os_arch})"
+        store = ", containerd image store" if self.containerd_store else ""
+        return f"Docker Engine {self.version} ({self.os_arch}{store})"
 
 
 class EngineRefused(ProvisionError):
@@ -124,8 +126,11 @@ def _user() -> str:
 
 def describe(client: docker.DockerClient, provisioned: bool) -> Engine:
     v = client.version()
+    driver_status = client.info().get("DriverStatus") or []
+    containerd = any(value == "io.containerd.snapshotter.v1" for _, value in driver_status)
     return Engine(client=client, version=v.get("Version", "unknown"), api_version=v.get("ApiVersion", "unknown"),
-                  os_arch=f"{v.get('Os', '?')}/{v.get('Arch', '?')}", provisioned=provisioned)
+                  os_arch=f"{v.get('Os', '?')}/{v.get('Arch', '?')}", provisioned=provisioned,
+                  containerd_store=containerd)
 
 
 def can_provision() -> tuple[bool, str]:

@@ -572,6 +572,7 @@ def test_pages_also_run_on_a_current_engine_beside_an_old_one(client, tmp_path):
     assert run.proc.returncode == 1, run.out          # the first pass is not the current engine...
     current = [b for b in run.blocks() if b["engine"] and "20.10" not in b["engine"]]
     assert current and all(b["status"] == "passed" for b in current), run.out   # ...the current engine's is
+    assert all("containerd image store" in b["engine"] for b in current), current    # as its note will say
     assert "web.md (current engine)" in run.out
     assert_nothing_leaked(client, before)          # the current engine went with the run
     assert not engine_containers_of(client, run.pid)
