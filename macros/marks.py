@@ -8,8 +8,10 @@ checked, why it is not run, or since when it fails.
   for every engine and builder it ran with; a page and its translation each at their own lines.
   When the page's blocks are the ones the report lists (the same kinds and snippets in the same
   order), they are paired in order, so an edit that moved lines since the run (a reworded
-  paragraph, front matter) doesn't lose a mark; where blocks were added or removed since, only
-  the unchanged runs of blocks are paired, and a block the report doesn't know gets no mark.
+  paragraph, front matter) doesn't lose a mark. Where blocks were added or removed since, the
+  blocks before and after the change are paired, where that is certain: a block the report
+  doesn't know, and one that can't be told from it, get no mark. (The report names a block by
+  its line and kind only, so a block edited in place keeps its mark until the next run.)
 - `MarksExtension` (a Python-Markdown extension, `macros.marks`, registered by settings.py in
   both generators) puts each mark right after its code block in the page's HTML. Code blocks
   are found in the HTML in page order and checked against the page model (the count, and each
@@ -24,7 +26,6 @@ No report, or a page the report doesn't list: no marks.
 
 from __future__ import annotations
 
-import difflib
 import html
 import re
 import threading
@@ -159,16 +160,31 @@ def _by_page(report: dict) -> dict[str, dict[int, list[dict]]]:
     return _indexed[0][1]
 
 
+def _common(a: list, b: list) -> int:
+    return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+
+
+def _ends(a: list, b: list, prefix_first: bool) -> dict[int, int]:
+    """Index in `a` -> index in `b`: the blocks both start with, and those both end with (the
+    prefix counted first, or the suffix)."""
+    if prefix_first:
+        p = _common(a, b)
+        q = _common(a[p:][::-1], b[p:][::-1])
+    else:
+        q = _common(a[::-1], b[::-1])
+        p = _common(a[:len(a) - q], b[:len(b) - q])
+    return {i: i for i in range(p)} | {len(a) - 1 - k: len(b) - 1 - k for k in range(q)}
+
+
 def pair(model: list[Block], reported: dict[int, list[dict]]) -> dict[int, int]:
-    """Index in `model` -> the report's line of the same block (see the module's docstring)."""
+    """Index in `model` -> the report's line of the same block (see the module's docstring): the
+    blocks before and after what changed since the run, where that is certain (an inserted block
+    of the same kind as its neighbour could be either: neither is paired)."""
     lines = sorted(reported)
     theirs = [_signature(reported[line][0]["kind"], reported[line][0].get("source") or "") for line in lines]
     ours = [_model_signature(block) for block in model]
-    paired = {}
-    for op, i1, i2, j1, _j2 in difflib.SequenceMatcher(a=ours, b=theirs, autojunk=False).get_opcodes():
-        if op == "equal":
-            paired.update({i1 + k: lines[j1 + k] for k in range(i2 - i1)})
-    return paired
+    one, other = _ends(ours, theirs, True), _ends(ours, theirs, False)
+    return {i: lines[j] for i, j in one.items() if other.get(i) == j}
 
 
 def for_page(source: Path, docs_root: Path, snippets: SnippetStore, report: dict | None, lang: str) -> list[Mark]:

@@ -152,3 +152,140 @@ def test_snippet_store_errors_name_the_file(tmp_path):
     with pytest.raises(SourceError) as err:
         store.load("Bad Name", used_at=("docs/ko/x.md", 7))
     assert str(err.value).startswith("docs/ko/x.md:7: invalid snippet name")
+
+
+MARKED = '''
+    # Home { #home }
+
+    <!-- docrun: setup
+    echo hi > greeting
+    -->
+
+    ```console
+    $ cat greeting
+    hi
+    ```
+
+    <!-- docrun: illustrative reason="shows the shape of a file only" -->
+    ```text
+    a sketch
+    ```
+
+    !!! note
+
+        Inside a note:
+
+        ```console
+        $ echo two
+        two
+        ```
+
+    {@ snippet("ps") @}
+
+    ```dockerfile title="Dockerfile"
+    FROM busybox
+    ```
+'''
+ENGINES = ("Docker Engine 20.10.24+dfsg1 (linux/amd64)", "Docker Engine 28.5.2+dfsg4 (linux/amd64)")
+
+
+def report_for(project_dir: Path, path: Path, when: str = "2026-12-05T07:40:00+00:00") -> Path:
+    """A report on the pages of the project as they are now: per rendered block, in order, passed
+    on both engines, illustrative, failed on 28.5 only, skipped, not run (an earlier block failed)."""
+    from docmodel.page import read_page
+    blocks = []
+    for lang in ("ko", "en"):
+        page = read_page(project_dir / "docs" / lang / "index.md", project_dir / "docs",
+                         SnippetStore(project_dir / "snippets"))
+        shown = [b for b in page.blocks if b.kind not in ("setup",)]
+        statuses = [("passed", "passed"), ("illustrative", "illustrative"), ("passed", "failed"),
+                    ("skipped", "skipped"), ("not run", "not run")]
+        for block, (old, new) in zip(shown, statuses, strict=True):
+            for engine, status in zip(ENGINES, (old, new), strict=True):
+                ran = status in ("passed", "failed")
+                blocks.append({"page": f"{lang}/index.md", "line": block.line, "kind": block.kind, "status": status,
+                               "reason": {"illustrative": "shows the shape of a file only", "skipped": "needs root",
+                                          "failed": "the output differs from the page"}.get(status, ""),
+                               "engine": engine if ran else "", "builder": "BuildKit" if ran else "",
+                               "source": "snippets/ps.console" if getattr(block, "snippet", None) else "",
+                               "ran_at": when if ran else ""})
+        setup = next(b for b in page.blocks if b.kind == "setup")
+        blocks.append({"page": f"{lang}/index.md", "line": setup.line, "kind": "setup", "status": "passed",
+                       "reason": "", "engine": ENGINES[0], "builder": "BuildKit", "source": "", "ran_at": when})
+    path.write_text(json.dumps({"finished": when, "pages": {}, "blocks": blocks}))
+    return path
+
+
+MARK = re.compile(r'</pre></div>(<p class="docrun-mark" data-status="([^"]+)"[^>]*>(.*?)</p>)?')
+
+
+def marks_after_code(html: str) -> list[tuple[str, str] | None]:
+    """For each code block of a built page, in order: (status, text) of the mark right after it, or None."""
+    return [(m[2], re.sub(r"<[^>]+>", "", m[3])) if m[1] else None for m in MARK.finditer(html)]
+
+
+EXPECTED_MARKS = {
+    "ko": [("passed", "2026-12-05에 도커 엔진 20.10, 28.5에서 확인했습니다."),
+           ("illustrative", "실행하지 않는 예입니다: shows the shape of a file only"),
+           ("failed", "2026-12-05부터 도커 엔진 28.5에서 실패하고 있습니다."),
+           ("skipped", "실행하지 않았습니다: needs root"),
+           ("not-run", "지난 실행에서는 확인하지 못했습니다. 이 페이지의 앞선 예제가 실패했습니다.")],
+    "en": [("passed", "checked on Engine 20.10 and 28.5, 2026-12-05"),
+           ("illustrative", "not run: shows the shape of a file only"),
+           ("failed", "failing since 2026-12-05 on Engine 28.5"),
+           ("skipped", "not run: needs root"),
+           ("not-run", "not checked in the last run: an earlier example on this page failed")],
+}
+
+
+def test_every_code_block_gets_its_mark_from_the_report(generator, project, tmp_path):
+    root = project(MARKED)
+    site, done = build(generator, root, DOCKER_KB_REPORT=str(report_for(root, tmp_path / "blocks.json")))
+    assert done.returncode == 0, done.stderr
+    for lang, html in (("ko", site / "index.html"), ("en", site / "en" / "index.html")):
+        assert marks_after_code(html.read_text()) == EXPECTED_MARKS[lang], lang
+    ko = (site / "index.html").read_text()
+    passed = re.search(r'<p class="docrun-mark" data-status="passed" title="([^"]+)"', ko)
+    assert passed[1] == f"{ENGINES[0]}: BuildKit; {ENGINES[1]}: BuildKit", "the tooltip names engines and builders"
+
+
+def test_marks_follow_their_blocks_when_lines_moved_since_the_run(generator, project, tmp_path):
+    """The report was made before the page got front matter and a new paragraph: every line moved."""
+    root = project(MARKED)
+    report = report_for(root, tmp_path / "blocks.json")
+    for lang in ("ko", "en"):
+        page = root / "docs" / lang / "index.md"
+        text = page.read_text().replace("# Home { #home }\n", "# Home { #home }\n\nA new paragraph.\n\nAnd more.\n")
+        page.write_text("---\noriginal_revision: 0123456\n---\n\n" + text)
+    site, done = build(generator, root, DOCKER_KB_REPORT=str(report))
+    assert done.returncode == 0, done.stderr
+    assert marks_after_code((site / "en" / "index.html").read_text()) == EXPECTED_MARKS["en"]
+
+
+def test_a_block_added_since_the_run_has_no_mark_and_the_others_keep_theirs(generator, project, tmp_path):
+    """A console block added before another console block: which of the two the report's line was
+    can't be told, so neither gets a mark; the blocks before and after keep theirs."""
+    root = project(MARKED)
+    report = report_for(root, tmp_path / "blocks.json")
+    for lang in ("ko", "en"):
+        page = root / "docs" / lang / "index.md"
+        page.write_text(page.read_text().replace("!!! note", "```console\n$ echo new\nnew\n```\n\n!!! note"))
+    site, done = build(generator, root, DOCKER_KB_REPORT=str(report))
+    assert done.returncode == 0, done.stderr
+    expected = EXPECTED_MARKS["ko"]
+    assert marks_after_code((site / "index.html").read_text()) == [*expected[:2], None, None, *expected[3:]]
+    for lang in ("ko", "en"):          # the new block removed again, another one taken away
+        page = root / "docs" / lang / "index.md"
+        page.write_text(page.read_text().replace("```console\n$ echo new\nnew\n```\n\n", "")
+                        .replace('<!-- docrun: illustrative reason="shows the shape of a file only" -->\n'
+                                 '```text\na sketch\n```', "Text instead of a sketch."))
+    site, done = build(generator, root, DOCKER_KB_REPORT=str(report))
+    assert done.returncode == 0, done.stderr
+    assert marks_after_code((site / "index.html").read_text()) == [expected[0], *expected[2:]]
+
+
+def test_without_a_report_there_are_no_marks(generator, project, tmp_path):
+    site, done = build(generator, project(MARKED), DOCKER_KB_REPORT=str(tmp_path / "none.json"))
+    assert done.returncode == 0, done.stderr
+    html = (site / "index.html").read_text()
+    assert "docrun-mark" not in html and marks_after_code(html) == [None] * 5
