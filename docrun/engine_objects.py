@@ -13,6 +13,7 @@ existing image are taken off again.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -94,11 +95,29 @@ def created_since(client: docker.DockerClient, before: Snapshot) -> Snapshot:
     )
 
 
+# What a container's own process does (it exits, the kernel kills it for memory): no one acted on it
+BY_ITSELF = {"die", "oom", "exec_die", "health_status"}
+
+
+def _acted_on(client: docker.DockerClient, container_id: str, since: float | None) -> bool:
+    """Whether something acted on the container since `since` (a stop, kill, pause, start...),
+    rather than its process ending by itself. Without a time, any change counts."""
+    if since is None:
+        return True
+    events = client.api.events(since=int(since), until=int(time.time()) + 1, decode=True,
+                               filters={"type": "container", "container": container_id})
+    actions = {str(e.get("Action") or e.get("status", "")).split(":")[0] for e in events}
+    return bool(actions - BY_ITSELF)
+
+
 def changed_since(client: docker.DockerClient, before: Snapshot,
-                  spared: Callable[[str], bool] = lambda tag: False) -> list[str]:
+                  spared: Callable[[str], bool] = lambda tag: False, since: float | None = None) -> list[str]:
     """What happened to the objects of `before` (each said in a few words), if anything did.
 
-    `spared(tag)` names image tags the runner looks after itself (the catalogue's)."""
+    `spared(tag)` names image tags the runner looks after itself (the catalogue's). A container
+    of `before` whose process ended by itself since `since` (the block's start), with no one
+    stopping or killing it, is not a change the page made: on a shared engine, someone's
+    container may finish its work while a page runs."""
     now = snapshot(client)
     changes = []
     for cid, (name, state) in before.containers.items():
@@ -108,7 +127,7 @@ def changed_since(client: docker.DockerClient, before: Snapshot,
         new_name, new_state = now.containers[cid]
         if new_name != name:
             changes.append(f"container {name} ({cid[:12]}) was renamed to {new_name}")
-        if SAME_STATE.get(new_state, new_state) != SAME_STATE.get(state, state):
+        if SAME_STATE.get(new_state, new_state) != SAME_STATE.get(state, state) and _acted_on(client, cid, since):
             changes.append(f"container {name} ({cid[:12]}) was {state}, is now {new_state}")
     for iid, tags in before.images.items():
         if iid in before.layers:

@@ -77,7 +77,7 @@ class PageRun:
         block = self.page.blocks[index]
         if self.stopped is not None and block.executes:
             return self.stopped
-        started = time.monotonic()
+        started, wall_started = time.monotonic(), time.time()
         outcome: Outcome | None = None
         try:
             try:
@@ -87,7 +87,7 @@ class PageRun:
             if isinstance(outcome, Failed) and outcome.aborts == SHELL_DIED and not self.machine.answers():
                 raise EngineStopped(self.machine.address)     # the engine went, and the shell with it
             if block.shell_lines():
-                outcome = self._guard(outcome)
+                outcome = self._guard(outcome, since=wall_started)
         except EngineStopped as err:
             self.engine_stopped = err
             failed = outcome if isinstance(outcome, Failed) else None
@@ -99,9 +99,10 @@ class PageRun:
             self.stopped = NotRun(after=index, why=outcome.aborts)
         return outcome
 
-    def _guard(self, outcome: Outcome) -> Outcome:
+    def _guard(self, outcome: Outcome, since: float) -> Outcome:
         """The block fails if it removed, stopped or changed an object that existed before the page."""
-        changes = self._ask(lambda client: engine_objects.changed_since(client, self.before, self.options.spared))
+        changes = self._ask(lambda client: engine_objects.changed_since(client, self.before, self.options.spared,
+                                                                         since=since - 1))
         if not changes:
             return outcome
         detail = "\n".join(f"- {c}" for c in changes)

@@ -960,3 +960,16 @@ def test_ctrl_c_while_the_current_engine_pass_runs_beside_the_others_leaves_noth
     assert "page runs on Docker Engine" in out and "go on beside the others" in out, out
     assert not engine_containers_of(client, proc.pid), out
     assert_nothing_leaked(client, before)
+
+
+def test_a_container_that_ends_by_itself_while_a_page_runs_is_not_the_page_s_doing(client, tmp_path):
+    """On a shared engine someone's container may finish its work meanwhile: only a stop, kill,
+    pause or start counts against the page."""
+    short = client.containers.run("busybox", "sleep 3", detach=True, labels=["guard-test"])
+    try:
+        run = run_docs(tmp_path, {"quiet.md": "# Quiet { #quiet }\n\n```console\n$ sleep 6\n```\n"})
+        assert run.proc.returncode == 0, run.out
+        short.reload()
+        assert short.status == "exited"
+    finally:
+        short.remove(force=True)
