@@ -1,5 +1,6 @@
 """The engine lock (docrun/engine_lock.py) is shared by every user of the engine."""
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -48,9 +49,16 @@ def test_a_lock_made_by_one_user_is_opened_and_waited_on_by_another():
 
 
 def test_an_existing_read_only_lock_file_still_locks(tmp_path, monkeypatch):
+    """A lock file another user made (read-only to us) is opened read-only: flock still excludes."""
     monkeypatch.setattr(engine_lock, "LOCK_DIR", tmp_path)
     lock = EngineLock("unix:///x.sock")
     lock.path.write_text("")
     lock.path.chmod(0o444)
     lock.acquire()
-    lock.release()
+    try:
+        with open(lock.path) as other, pytest.raises(BlockingIOError):    # a second holder, as another process
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    finally:
+        lock.release()
+    with open(lock.path) as other:                     # released: free again
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
