@@ -5,8 +5,8 @@ in the report and in the files."""
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import signal
 import subprocess
 import sys
