@@ -179,15 +179,15 @@ class FileBlock(Block):
 class NotRunBlock(Block):
     """A block the runner does not run: illustrative (with a reason) or skipped (with a reason)."""
     executes: ClassVar[bool] = False
-    status: str = "illustrative"            # illustrative | skip
+    illustrative: bool = True               # else skipped: it could run, but the page says not to
     reason: str = ""
 
     @property
     def kind(self) -> str:                  # type: ignore[override]
-        return self.status
+        return "illustrative" if self.illustrative else "skipped"
 
     def scenario(self) -> str:
-        return f"{self.status} {self.reason}"
+        return f"{self.kind} {self.reason}"
 
 
 @dataclass
@@ -338,9 +338,10 @@ class _Reader:
         return mods if ok else None
 
     def _not_run(self, mods: dict[str, Directive], line: int) -> bool:
-        for status in ("illustrative", "skip"):
-            if status in mods:
-                self.blocks.append(NotRunBlock(line=line, status=status, reason=mods[status].options["reason"]))
+        for name in ("illustrative", "skip"):
+            if name in mods:
+                self.blocks.append(NotRunBlock(line=line, illustrative=name == "illustrative",
+                                               reason=mods[name].options["reason"]))
                 return True
         return False
 

@@ -76,3 +76,15 @@ class SnippetStore:
         except TranscriptError as err:
             raise SourceError(display, err.line + 1, f"malformed snippet: {err.message}") from None
         return Snippet(path.stem, path, display, tuple(lines))
+
+
+def check_shared(snippet: Snippet, pages: set[str]) -> None:
+    """A snippet is for commands several pages share: it must be used on two pages at least (a page
+    and its translation count as one: `pages` are names without the language directory)."""
+    used = sorted(pages)
+    if not used:
+        raise SourceError(snippet.display_path, 1, "no page uses this snippet "
+                                                   f'(embed it with {{@ snippet("{snippet.name}") @}}, or delete it)')
+    if len(used) < 2:
+        raise SourceError(snippet.display_path, 1, f"only {used[0]} uses this snippet; snippets are for commands "
+                                                   "several pages share, so write it on that page instead")

@@ -20,7 +20,7 @@ from provision import ProvisionError
 from provision.engine import ENGINE_FAULTS
 
 from . import report
-from .outcomes import EngineDown, Failed, NotRun, Outcome
+from .outcomes import EngineDown, Failed, NotRun, Outcome, Stop
 from .passes import PlannedRun
 from .scenario import EngineStopped, PageRun
 
@@ -41,13 +41,13 @@ class BackgroundPass:
         """`start(run)` gives a started PageRun and what to call when it is done; `finish(run, page_run)`
         ends it (cleanup, catalogue images) and returns what to tell the person watching."""
         self.runs, self._start, self._finish, self.log = runs, start, finish, log
-        self._done: dict[int, Done] = {}
+        self._done: dict[str, Done] = {}
         self._cond = threading.Condition()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._work, name="docrun-current-engine", daemon=True)
 
     def __contains__(self, run: PlannedRun) -> bool:
-        return any(r is run for r in self.runs)
+        return any(r.key == run.key for r in self.runs)
 
     def start(self) -> BackgroundPass:
         self._thread.start()
@@ -56,8 +56,8 @@ class BackgroundPass:
     def wait(self, run: PlannedRun) -> Done:
         """The run's outcomes, once the thread has them."""
         with self._cond:
-            self._cond.wait_for(lambda: id(run) in self._done or not self._thread.is_alive())
-            return self._done.get(id(run)) or Done({}, messages=["the current-engine pass stopped before this page"])
+            self._cond.wait_for(lambda: run.key in self._done or not self._thread.is_alive())
+            return self._done.get(run.key) or Done({}, messages=["the current-engine pass stopped before this page"])
 
     def stop(self, timeout: float = 60) -> None:
         self._stop.set()
@@ -66,7 +66,7 @@ class BackgroundPass:
 
     def _keep(self, run: PlannedRun, done: Done) -> None:
         with self._cond:
-            self._done[id(run)] = done
+            self._done[run.key] = done
             self._cond.notify_all()
 
     def _work(self) -> None:
@@ -85,8 +85,8 @@ class BackgroundPass:
                 self._keep(run, Done({i: (EngineDown(address=stopped), "") for i in range(len(blocks))}))
                 continue
             except (*ENGINE_FAULTS, ProvisionError) as err:
-                first = Failed(what=f"the page could not start on the current engine: {err}", aborts="failed")
-                self._keep(run, Done({i: (first if i == 0 else NotRun(after=0, why="failed"), report.now())
+                first = Failed(what=f"the page could not start on the current engine: {err}", stops=Stop.FAILED)
+                self._keep(run, Done({i: (first if i == 0 else NotRun(after=0), report.now())
                                       for i in range(len(blocks))}))
                 continue
             outcomes: Outcomes = {}

@@ -16,19 +16,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 from provision import Engine, ProvisionError, prepare
-from provision.checked_on import is_old
+from provision.catalogue import Catalogue
+from provision.checked_on import Builder, Role, is_old
 from provision.engine import ENGINE_FAULTS
 from provision.kit import find_kit
 from provision.machines import EngineContainer, remove, remove_abandoned, remove_run, start_engine_container
 
 from .machine import ContainerMachine, HostMachine, Machine
-from .passes import Pass
+from .passes import Pass, Where
 from .scenario import EngineStopped
 
 
 class Engines:
-    def __init__(self, log: Callable[[str], None]):
-        self.log = log
+    def __init__(self, log: Callable[[str], None], catalogue: Catalogue | None = None):
+        self.log, self.catalogue = log, catalogue
         self.run_id = uuid.uuid4().hex[:10]
         self.workroot = Path(tempfile.mkdtemp(prefix=f"docrun-{self.run_id}-"))
         self.workroot.chmod(0o755)
@@ -52,7 +53,7 @@ class Engines:
     # -- the host engine ------------------------------------------------------------------
     def host_machine(self) -> HostMachine:
         if self.host is None:
-            engine = prepare(log=self.log)
+            engine = prepare(log=self.log, catalogue=self.catalogue)
             self.host = HostMachine(engine, find_kit() if engine.provisioned else None)
             removed = remove_abandoned(engine.client)
             if removed:
@@ -65,18 +66,18 @@ class Engines:
         return self.host_machine().engine
 
     @functools.cached_property
-    def default_builder(self) -> str:
+    def default_builder(self) -> Builder:
         """The builder `docker build` uses on the host by default (asked once per run)."""
         host = self.host_machine()
         if host.kit or not is_old(host.engine.version):
-            return "BuildKit"
+            return Builder.BUILDKIT
         from kbutil.proc import succeeds
-        return "BuildKit" if succeeds(["docker", "buildx", "version"]) else "classic builder"
+        return Builder.BUILDKIT if succeeds(["docker", "buildx", "version"]) else Builder.CLASSIC
 
-    def builder(self, run_pass: Pass) -> str:
+    def builder(self, run_pass: Pass) -> Builder:
         if run_pass.classic:
-            return "classic builder"
-        return "BuildKit" if run_pass.engine == "current" else self.default_builder
+            return Builder.CLASSIC
+        return Builder.BUILDKIT if run_pass.where is Where.CURRENT else self.default_builder
 
     # -- machines for a page run ----------------------------------------------------------
     def machine_for(self, run_pass: Pass, isolated: bool) -> tuple[Machine, Callable[[], None]]:
@@ -85,12 +86,13 @@ class Engines:
         if host.address in self.stopped:
             raise EngineStopped(host.address)
         if isolated:
-            kind = "current" if run_pass.engine == "current" or not is_old(host.engine.version) else "provisioned"
+            kind = Role.CURRENT if run_pass.where is Where.CURRENT or not is_old(host.engine.version) \
+                else Role.PROVISIONED
             container = self._start(kind, "isolated")
             machine = ContainerMachine(container)
             return machine, lambda: self._quietly(f"removing the engine {container.name}",
                                                   lambda: self._stop(container))
-        if run_pass.engine == "host":
+        if run_pass.where is Where.HOST:
             return host, lambda: None
         if self.current is not None and self.current.address in self.stopped:
             raise EngineStopped(self.current.address)
@@ -101,12 +103,12 @@ class Engines:
         with self._lock:
             if self.current is None:
                 from provision.images import ensure_images
-                self.current = ContainerMachine(self._start("current", "current"))
-                ensure_images(self.current.engine, log=self.log)
+                self.current = ContainerMachine(self._start(Role.CURRENT, "current"))
+                ensure_images(self.current.engine, self.catalogue, log=self.log)
                 self.log(f"docrun: {self.current.label}, BuildKit, for the current-engine pass")
             return self.current
 
-    def _start(self, kind: str, role: str) -> EngineContainer:
+    def _start(self, kind: Role, role: str) -> EngineContainer:
         container = start_engine_container(self.host_engine, kind, run_id=self.run_id, role=role,
                                            mounts=[self.workroot], log=self.log,
                                            name=f"docker-kb-{role}-{self.run_id}-{next(self._numbers)}")
@@ -118,7 +120,7 @@ class Engines:
         if container in self._containers:
             self._containers.remove(container)
 
-    def note(self, machine: Machine, builder: str, isolated: bool = False) -> None:
+    def note(self, machine: Machine, builder: Builder, isolated: bool = False) -> None:
         """Remember an engine and builder pages ran with, for the report, with the versions of
         the catalogue images on it (read once per engine; an isolated page's fresh engine
         pulls the same images from the mirror)."""
@@ -134,7 +136,7 @@ class Engines:
             info["images"] = {}
         from provision.images import image_versions
         try:
-            info["images"] = image_versions(machine.client)
+            info["images"] = image_versions(machine.client, self.catalogue)
         except (*ENGINE_FAULTS, ProvisionError) as err:
             self.log(f"docrun: could not read the catalogue images' versions on {e.label}: {err}")
 

@@ -1,27 +1,21 @@
 """How each kind of block is run: one evaluator per block kind, as Sybil pairs each region
-with its evaluator. The page model (docmodel) says what a block *is*; an evaluator
-does it on a page run (its shell, machine and working directory) and returns an
-Outcome. `evaluator_for(block)` is the one place that pairs them.
+with its evaluator. The page model (docmodel) says what a block *is*; an evaluator does it
+with what a page run gives it (context.py: its shell, machine, working directory and
+options) and returns an Outcome. kinds.py pairs each kind of block with its evaluator.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from docmodel.page import ActionBlock, Block, ConsoleBlock, FileBlock, NotRunBlock
+from docmodel.page import ActionBlock, ConsoleBlock, FileBlock, NotRunBlock
 from docmodel.transcript import Command, Step
 
 from . import matching, noise, readiness
+from .context import Context
 from .interactive import run_session
-from .outcomes import Failed, Illustrative, Outcome, Passed, Skipped, StepRef, Update
-from .shell import SHELL_DIED, ShellDied
-
-if TYPE_CHECKING:
-    from .scenario import PageRun
-
-Evaluator = Callable[[Block, "PageRun"], Outcome]
+from .outcomes import Failed, Illustrative, Outcome, Passed, Skipped, StepRef, Stop, Update
+from .shell import ShellDied
 
 
 class _Fail(Exception):
@@ -29,36 +23,36 @@ class _Fail(Exception):
         self.outcome = outcome
 
 
-def not_run(block: NotRunBlock, run: PageRun) -> Outcome:
-    if block.status == "illustrative":
+def not_run(block: NotRunBlock, run: Context | None = None) -> Outcome:
+    if block.illustrative:
         return Illustrative(why=block.reason)
     return Skipped(why=block.reason)
 
 
-def write_file(block: FileBlock, run: PageRun) -> Outcome:
+def write_file(block: FileBlock, run: Context) -> Outcome:
     target = run.workdir / block.filename
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(block.content, encoding="utf-8")
     return Passed()
 
 
-def action(block: ActionBlock, run: PageRun) -> Outcome:
+def action(block: ActionBlock, run: Context) -> Outcome:
     d = block.directive
     if d.name == "setup":
         res = run.shell.run(d.script, timeout=run.options.timeout)
         if res.timed_out or res.status != 0:
             status = "timed out" if res.timed_out else f"exit {res.status}"
             return Failed(what=f"hidden setup failed ({status})", detail=f"{d.script}\n--- output ---\n{res.output}",
-                          aborts="failed")
+                          stops=Stop.FAILED)
         return Passed(commands=1)
     try:
         readiness.wait(d, run.machine)
     except readiness.NotReady as err:
-        return Failed(what=f"{d.name}: {err}", aborts="failed")
+        return Failed(what=f"{d.name}: {err}", stops=Stop.FAILED)
     return Passed()
 
 
-def console(block: ConsoleBlock, run: PageRun) -> Outcome:
+def console(block: ConsoleBlock, run: Context) -> Outcome:
     if block.root_only and not run.machine.as_root:
         return Skipped(why=f"the page runs as an ordinary user: {block.root_only}")
     timeout = block.timeout or run.options.timeout
@@ -76,7 +70,7 @@ def console(block: ConsoleBlock, run: PageRun) -> Outcome:
                 res = run.shell.run(cmd.text, timeout=remaining)
             except ShellDied as err:
                 raise _Fail(Failed(what=str(err), detail=f"$ {cmd.text}", step=StepRef(index),
-                                   aborts=SHELL_DIED)) from None
+                                   stops=Stop.SHELL_DIED)) from None
             if res.timed_out:
                 raise _Fail(_timed_out(index, cmd, timeout, res.output))
             actual = noise.provoked_by_runner(cmd.text, run.options.classic)(matching.clean(res.output))
@@ -86,7 +80,7 @@ def console(block: ConsoleBlock, run: PageRun) -> Outcome:
     return Passed(commands=len(block.commands), updates=tuple(updates))
 
 
-def _interactive(block, index: int, cmd: Command, run: PageRun, remaining: float, timeout: float,
+def _interactive(block, index: int, cmd: Command, run: Context, remaining: float, timeout: float,
                  updates: list[Update]) -> None:
     env, cwd = run.shell.environment()
     argv, spawn_env = run.machine.session_argv(cmd.text, cwd, env)
@@ -95,7 +89,7 @@ def _interactive(block, index: int, cmd: Command, run: PageRun, remaining: float
         raise _Fail(_timed_out(index, cmd, timeout, session.error))
     if session.error:
         raise _Fail(Failed(what="the interactive session did not go as the page says",
-                           detail=f"$ {cmd.text}\n{session.error}", step=StepRef(index), aborts="failed"))
+                           detail=f"$ {cmd.text}\n{session.error}", step=StepRef(index), stops=Stop.FAILED))
     _compare(block, StepRef(index), cmd, session.before_prompt, None, run, updates)
     for n, step in enumerate(session.steps):
         _compare(block, StepRef(index, n), step.step, step.output, step.status, run, updates)
@@ -104,11 +98,11 @@ def _interactive(block, index: int, cmd: Command, run: PageRun, remaining: float
 
 def _timed_out(index: int, cmd: Command, timeout: float, output: str = "") -> Failed:
     return Failed(what=f"timed out after {timeout:.0f}s (the block's limit; raise it with <!-- docrun: timeout N -->)",
-                  detail=f"$ {cmd.text}\n{output[-2000:]}".rstrip(), step=StepRef(index), aborts="timed out")
+                  detail=f"$ {cmd.text}\n{output[-2000:]}".rstrip(), step=StepRef(index), stops=Stop.TIMED_OUT)
 
 
 def _compare(block: ConsoleBlock, ref: StepRef, step: Step, actual: list[str], status: int | None,
-             run: PageRun, updates: list[Update]) -> None:
+             run: Context, updates: list[Update]) -> None:
     if status is not None:
         _check_status(block, ref, step, status, actual)
     if (matching.matches_in_any_order if block.any_order else matching.matches)(step.output, actual):
@@ -118,7 +112,7 @@ def _compare(block: ConsoleBlock, ref: StepRef, step: Step, actual: list[str], s
         return
     raise _Fail(Failed(what="the output differs from the page",
                        detail=f"{step.prompt}{step.text}\n{matching.diff(step.output, actual)}", step=ref,
-                       aborts="failed"))
+                       stops=Stop.FAILED))
 
 
 def _check_status(block: ConsoleBlock, ref: StepRef, step: Step, status: int | None, actual: list[str]) -> None:
@@ -126,16 +120,4 @@ def _check_status(block: ConsoleBlock, ref: StepRef, step: Step, status: int | N
     if status is not None and status != expected:
         shown = "\n".join(actual[-20:])
         raise _Fail(Failed(what=f"exit status {status}, expected {expected}",
-                           detail=f"{step.prompt}{step.text}\n{shown}", step=ref, aborts="failed"))
-
-
-EVALUATORS: dict[type[Block], Evaluator] = {
-    ConsoleBlock: console,
-    FileBlock: write_file,
-    ActionBlock: action,
-    NotRunBlock: not_run,
-}
-
-
-def evaluator_for(block: Block) -> Evaluator:
-    return EVALUATORS[type(block)]
+                           detail=f"{step.prompt}{step.text}\n{shown}", step=ref, stops=Stop.FAILED))

@@ -30,6 +30,7 @@ import docker
 import psutil
 
 from provision import Engine
+from provision.checked_on import Role
 from provision.engine import EngineRefused, connect, engine_address
 from provision.kit import Kit
 from provision.machines import KIT_MOUNT, EngineContainer, page_user
@@ -43,7 +44,7 @@ USER_AGENT = "docrun-wait"   # readiness requests show in a server's log under t
 class Machine(ABC):
     engine: Engine
     address: str                 # the engine's address, for the engine lock
-    role: str                    # provisioned | current | host (an engine the tests found)
+    role: Role                   # which engine of provision/engines.yml, or the engine the tests found
 
     @property
     def client(self) -> docker.DockerClient:
@@ -108,9 +109,9 @@ class HostMachine(Machine):
         self.address = engine_address()
 
     @property
-    def role(self) -> str:
+    def role(self) -> Role:
         """Which engine of provision/engines.yml it is: the one the tests provisioned, or this machine's own."""
-        return "provisioned" if self.engine.provisioned else "host"
+        return Role.PROVISIONED if self.engine.provisioned else Role.HOST
 
     @property
     def as_root(self) -> bool:

@@ -8,11 +8,37 @@ same scenario (a page and its translation), each at its own file:line.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum, StrEnum
 from typing import ClassVar
 
 from docmodel.page import Block, ConsoleBlock, Page
 
 from .paths import shown
+
+
+class Status(StrEnum):
+    """A block's status in the report (the value is what the report writes)."""
+    PASSED = "passed"
+    FAILED = "failed"
+    ILLUSTRATIVE = "illustrative"
+    SKIPPED = "skipped"
+    NOT_RUN = "not run"
+
+
+class Verdict(Enum):
+    """What pytest makes of an outcome."""
+    PASS = "pass"
+    SKIP = "skip"
+    FAIL = "fail"
+
+
+class Stop(Enum):
+    """Why the rest of a page can't run after a block (the value is how a later block's reason says it)."""
+    FAILED = "failed"
+    TIMED_OUT = "timed out"
+    SHELL_DIED = "broke the page's shell"
+    ENGINE_STOPPED = "stopped with its engine"
+    GUARD = "changed what existed before it"
 
 
 @dataclass(frozen=True)
@@ -31,7 +57,8 @@ class Update:
 
 @dataclass(frozen=True)
 class Outcome:
-    status: ClassVar[str]
+    status: ClassVar[Status]
+    verdict: ClassVar[Verdict] = Verdict.SKIP
     ran: ClassVar[bool] = False          # the block's commands were run (passed or failed)
     duration: float = 0.0
 
@@ -46,7 +73,8 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Passed(Outcome):
-    status: ClassVar[str] = "passed"
+    status: ClassVar[Status] = Status.PASSED
+    verdict: ClassVar[Verdict] = Verdict.PASS
     ran: ClassVar[bool] = True
     commands: int = 0
     updates: tuple[Update, ...] = ()     # outputs rewritten by --update
@@ -54,21 +82,17 @@ class Passed(Outcome):
 
 @dataclass(frozen=True)
 class Failed(Outcome):
-    status: ClassVar[str] = "failed"
+    status: ClassVar[Status] = Status.FAILED
+    verdict: ClassVar[Verdict] = Verdict.FAIL
     ran: ClassVar[bool] = True
     what: str = ""                       # the headline: "the output differs from the page", ...
     detail: str = ""                     # the command line(s), then a diff or the output's tail
     step: StepRef | None = None
-    aborts: str = ""                     # why the rest of the page can't run, if it can't
+    stops: Stop | None = None            # why the rest of the page can't run, if it can't
 
     @property
     def reason(self) -> str:
         return self.what
-
-    def message(self, page: Page, block: Block) -> str:
-        """The failure as an author reads it: file:line, what, the command and the diff."""
-        head = f"{where(page, block, self.step)}: {self.what}"
-        return f"{head}\n{self.detail}".rstrip()
 
 
 @dataclass(frozen=True)
@@ -83,29 +107,29 @@ class _NotRunOnPurpose(Outcome):
 
 @dataclass(frozen=True)
 class Illustrative(_NotRunOnPurpose):
-    status: ClassVar[str] = "illustrative"
+    status: ClassVar[Status] = Status.ILLUSTRATIVE
 
 
 @dataclass(frozen=True)
 class Skipped(_NotRunOnPurpose):
-    status: ClassVar[str] = "skipped"
+    status: ClassVar[Status] = Status.SKIPPED
 
 
 @dataclass(frozen=True)
 class NotRun(Outcome):
-    """Not run because an earlier block of the page failed, timed out or broke its shell."""
-    status: ClassVar[str] = "not run"
+    """Not run because an earlier block of the page stopped it."""
+    status: ClassVar[Status] = Status.NOT_RUN
     after: int = 0                       # the index of the block that stopped the page
-    why: str = "failed"                  # failed | timed out | broke the page's shell
+    why: Stop = Stop.FAILED
 
     def reason_on(self, page: Page) -> str:
-        return f"not run: the block at line {page.blocks[self.after].line} {self.why}"
+        return f"not run: the block at line {page.blocks[self.after].line} {self.why.value}"
 
 
 @dataclass(frozen=True)
 class EngineDown(Outcome):
     """Not run because the engine the page would run on had stopped answering."""
-    status: ClassVar[str] = "not run"
+    status: ClassVar[Status] = Status.NOT_RUN
     address: str = ""
 
     @property
@@ -113,14 +137,19 @@ class EngineDown(Outcome):
         return f"not run: the Docker engine at {self.address} had stopped"
 
 
-def where(page: Page, block: Block, step: StepRef | None = None) -> str:
-    """file:line of a block, or of one command (or session step) in a console block."""
-    page_at = f"{shown(page.path)}:{block.line}"
-    if step is None or not isinstance(block, ConsoleBlock):
-        return page_at
+def where_block(page: Page, block: Block, step: StepRef | None = None) -> str:
+    """file:line of a block."""
+    return f"{shown(page.path)}:{block.line}"
+
+
+def where_console(page: Page, block: ConsoleBlock, step: StepRef | None = None) -> str:
+    """file:line of a console block, or of one of its commands (or a step of its interactive session);
+    a snippet's command is named by the page's line of the snippet call and the snippet's own line."""
+    if step is None:
+        return where_block(page, block)
     cmd = block.commands[step.command]
     index = cmd.line if step.session_step is None else cmd.session[step.session_step].line
     line = block.origin.line_of(index)
     if block.snippet:
-        return f"{page_at} (snippet {block.origin.display}:{line})"
+        return f"{where_block(page, block)} (snippet {block.origin.display}:{line})"
     return f"{shown(page.path)}:{line}"

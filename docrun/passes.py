@@ -20,25 +20,39 @@ its outcomes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 from docmodel.page import Page
 
 
+class Where(Enum):
+    """Which engine a pass runs its pages on."""
+    HOST = "host"            # the engine the tests found or provisioned
+    CURRENT = "current"      # the current engine, in a container (provision/engines.yml)
+
+
+class PassKind(Enum):
+    """The passes; the value is what a page's name says after it (nothing for the first pass)."""
+    FIRST = ""
+    CLASSIC = "classic builder"
+    CURRENT = "current engine"
+
+
 @dataclass(frozen=True)
 class Pass:
-    name: str          # "" for the first pass, else what makes it different
-    engine: str        # "host" (found or provisioned) | "current" (an engine in a container)
+    kind: PassKind
+    where: Where
     classic: bool      # the classic builder (DOCKER_BUILDKIT=0)
 
     @property
     def suffix(self) -> str:
-        return f" ({self.name})" if self.name else ""
+        return f" ({self.kind.value})" if self.kind is not PassKind.FIRST else ""
 
 
-FIRST = Pass("", "host", False)
-FIRST_CLASSIC = Pass("", "host", True)          # --docker-builder classic: every page, classic only
-CLASSIC = Pass("classic builder", "host", True)
-CURRENT = Pass("current engine", "current", False)
+FIRST = Pass(PassKind.FIRST, Where.HOST, False)
+FIRST_CLASSIC = Pass(PassKind.FIRST, Where.HOST, True)      # --docker-builder classic: every page, classic only
+CLASSIC = Pass(PassKind.CLASSIC, Where.HOST, True)
+CURRENT = Pass(PassKind.CURRENT, Where.CURRENT, False)
 
 
 @dataclass(frozen=True)
@@ -48,7 +62,7 @@ class Outlook:
     can_start_current: bool  # this run may start a current engine in a container
 
 
-@dataclass
+@dataclass(eq=False)
 class PlannedRun:
     page: Page
     run_pass: Pass
@@ -58,18 +72,42 @@ class PlannedRun:
     def name(self) -> str:
         return self.page.display + self.run_pass.suffix
 
+    @property
+    def key(self) -> str:
+        """What the run's results are kept under: its name, unique in a run."""
+        return self.name
 
-def passes_for(page: Page, builder: str, current: str, outlook: Outlook) -> list[Pass]:
-    first = FIRST_CLASSIC if builder == "classic" else FIRST
+
+class BuilderChoice(Enum):
+    """--docker-builder: the engine's default builder, the classic one for every page, or (auto) the
+    default plus a classic-builder pass where the engine still has it as its own."""
+    AUTO = "auto"
+    DEFAULT = "default"
+    CLASSIC = "classic"
+
+
+class CurrentChoice(Enum):
+    """--current-engine: every page again on a current engine in a container; auto: when the engine
+    here is old and was provisioned by the tests."""
+    AUTO = "auto"
+    ON = "on"
+    OFF = "off"
+
+
+def passes_for(page: Page, builder: BuilderChoice | str, current: CurrentChoice | str,
+               outlook: Outlook) -> list[Pass]:
+    builder, current = BuilderChoice(builder), CurrentChoice(current)
+    first = FIRST_CLASSIC if builder is BuilderChoice.CLASSIC else FIRST
     passes = [first]
-    if builder == "auto" and outlook.old and page.builds_images and not page.buildkit_only:
+    if builder is BuilderChoice.AUTO and outlook.old and page.builds_images and not page.buildkit_only:
         passes.append(CLASSIC)
-    if current == "on" or (current == "auto" and outlook.old and outlook.can_start_current):
+    if current is CurrentChoice.ON or (current is CurrentChoice.AUTO and outlook.old and outlook.can_start_current):
         passes.append(CURRENT)
     return passes
 
 
-def plan(pages: list[Page], builder: str, current: str, outlook: Outlook) -> list[PlannedRun]:
+def plan(pages: list[Page], builder: BuilderChoice | str, current: CurrentChoice | str,
+         outlook: Outlook) -> list[PlannedRun]:
     """Page runs in order: the first pass for every page, then the classic builder's, then the
     current engine's (started once, for the last pass). Equal scenarios share one run per pass."""
     by_pass: dict[Pass, list[PlannedRun]] = {}
@@ -77,7 +115,7 @@ def plan(pages: list[Page], builder: str, current: str, outlook: Outlook) -> lis
         for p in passes_for(page, builder, current, outlook):
             by_pass.setdefault(p, []).append(PlannedRun(page, p))
     ordered: list[PlannedRun] = []
-    for p in sorted(by_pass, key=lambda p: (p.engine == "current", p.classic and p.name != "")):
+    for p in sorted(by_pass, key=lambda p: (p.where is Where.CURRENT, p.kind is PassKind.CLASSIC)):
         leaders: dict[str, PlannedRun] = {}
         for run in by_pass[p]:
             key = run.page.scenario_key

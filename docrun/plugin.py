@@ -5,12 +5,12 @@
     pytest tests/examples.docrun --update   # rewrite expected outputs from a real run
     pytest tests/examples.docrun --changed  # only pages that could give a different result
 
-A `*.docrun` file in the test tree says where the docs and snippets are. Each page
-run (a page in one pass) is a collector whose setup starts the page and whose
-teardown removes what it created; pytest runs that teardown after the page's last
-block, on failure, and on Ctrl-C. Reading pages is docmodel's job, planning the
-passes passes.py's, running blocks scenario.py's and evaluators.py's; this module
-only connects them to pytest.
+This module only connects the runner to pytest: the options, the items (a page run is a
+collector whose setup opens it and whose teardown closes it, which pytest also does on
+failure and Ctrl-C; a block is an item), the signals, and the report at the end. Reading a
+folder is collection.py's job, the life of a page run and of the whole run session.py's.
+Nothing of the runner starts until a `.docrun` file is collected, so a run of other tests
+(unit tests) starts no engine logic.
 """
 
 from __future__ import annotations
@@ -21,26 +21,22 @@ import threading
 from pathlib import Path
 
 import pytest
-import yaml
 
 from docmodel.errors import SourceError, SourceErrors
-from docmodel.page import NotRunBlock, Page, find_pages, read_page
-from docmodel.snippets import SUFFIX, SnippetStore
+from docmodel.page import Page
+from docmodel.snippets import SnippetStore, check_shared
 from provision import checked_on
 from provision.catalogue import load as load_catalogue
 
-from . import images_check, lifecycle, passes, probe, report, update
-from .background import BackgroundPass
-from .engines import Engines
-from .evaluators import evaluator_for
-from .outcomes import EngineDown, Failed, Outcome
+from . import collection, report, shards
+from .changed import ChangedCache
+from .context import DEFAULT_TIMEOUT
+from .kinds import failure_message
+from .outcomes import Failed, Verdict
 from .passes import PlannedRun
-from .results import CACHE_KEY, Results, cache_entry, cached_outcomes, changed_key
-from .scenario import DEFAULT_TIMEOUT, EngineStopped, PageRun
+from .session import Handle, Session, Settings
 
-ENGINES = pytest.StashKey[Engines]()
-RESULTS = pytest.StashKey[Results]()
-BACKGROUND = pytest.StashKey["BackgroundPass | None"]()
+SESSION = pytest.StashKey[Session]()
 _said_later: list[str] = []          # progress from the background pass, said by the main thread
 _said_lock = threading.Lock()
 
@@ -50,6 +46,8 @@ def pytest_addoption(parser):
     group.addoption("--docs-dir", help="run the code blocks of this folder of Markdown instead of the "
                                        "one named in tests/examples.docrun")
     group.addoption("--snippets-dir", help="snippets folder (default: from the .docrun file)")
+    group.addoption("--images", help="the images the docs may use, in provision/images.yml's format "
+                                     "(default: provision/images.yml)")
     group.addoption("--update", action="store_true",
                     help="rewrite expected outputs in pages and snippets from this run, keeping wildcards")
     group.addoption("--changed", action="store_true",
@@ -66,6 +64,9 @@ def pytest_addoption(parser):
     group.addoption("--current-engine", choices=("auto", "on", "off"), default="auto",
                     help="run every page again on a current Docker Engine started in a container: auto (the "
                          "default) when the engine here is older than 23.0 and was provisioned by the tests")
+    group.addoption("--shard", default=None, metavar="K/N",
+                    help="run the K-th of N disjoint parts of the docs' page runs, balanced by the durations in "
+                         "the last report (a page, its translation and their passes stay together)")
 
 
 def say(config: pytest.Config, line: str | None) -> None:
@@ -91,58 +92,24 @@ def say(config: pytest.Config, line: str | None) -> None:
             tr.write_line(text)
 
 
-def _settings(config: pytest.Config) -> lifecycle.Settings:
-    return lifecycle.Settings(timeout=config.getoption("block_timeout"), update=config.getoption("update"),
-                              on_wait=lambda: say(config, "docrun: another run is using this engine; waiting"))
-
-
-def _background(collector: PageCollector) -> BackgroundPass | None:
-    """The background current-engine pass, started at the first page run: every selected leader run
-    of that pass whose result --changed can't reuse, on the current engine, beside the other passes."""
-    config = collector.config
-    if BACKGROUND in config.stash:
-        return config.stash[BACKGROUND]
-    config.stash[BACKGROUND] = None
-    engines, results = config.stash[ENGINES], config.stash[RESULTS]
-    runs: list[PageCollector] = []
-    for item in collector.session.items:
-        page = item.parent
-        if isinstance(page, PageCollector) and page.run.run_pass.engine == "current" and page.run.leader is None \
-                and page not in runs:
-            runs.append(page)
-    for page in runs:
-        page.builder = engines.builder(page.run.run_pass)
-        page._from_cache(engines)
-    todo = [page for page in runs if page.reused is None]
-    if len(todo) < 2 or collector.run.run_pass.engine == "current":
-        return None                   # nothing to run beside the other passes
-    engines.start_current()           # before any page runs on the host engine
-    by_run = {id(page.run): page for page in todo}
-
-    def start(run):
-        page = by_run[id(run)]
-        return lifecycle.begin(run, engines, results, page.catalogue, _settings(config), page.builder)
-
-    def finish(run, page_run):
-        return lifecycle.end(run, page_run, engines, by_run[id(run)].catalogue, config.get_verbosity() > 0)
-
-    background = BackgroundPass([page.run for page in todo], start, finish, log=engines.log)
-    config.stash[BACKGROUND] = background.start()
-    say(config, f"docrun: {len(todo)} page runs on {engines.current.label} go on beside the others")
-    return background
-
-
 def _sigterm(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
 
-def pytest_configure(config):
-    config.stash[ENGINES] = Engines(log=lambda line: say(config, line))
-    config.stash[RESULTS] = Results()
-    try:
-        signal.signal(signal.SIGTERM, _sigterm)   # CI cancellation: clean up like on Ctrl-C
-    except ValueError:
-        pass  # not the main thread
+def _session(config: pytest.Config) -> Session:
+    """The run's session, made when the first .docrun file is collected."""
+    if SESSION not in config.stash:
+        opt = config.getoption
+        settings = Settings(timeout=opt("block_timeout"), update=opt("update"), verbose=config.get_verbosity() > 0,
+                            report_path=Path(config.rootpath) / opt("report_dir") / "blocks.json")
+        catalogue = load_catalogue(Path(opt("images")).resolve()) if opt("images") else load_catalogue()
+        cache = ChangedCache(getattr(config, "cache", None), reuse=opt("changed"))
+        config.stash[SESSION] = Session(settings, cache, catalogue, say=lambda line: say(config, line))
+        try:
+            signal.signal(signal.SIGTERM, _sigterm)   # CI cancellation: clean up like on Ctrl-C
+        except ValueError:
+            pass  # not the main thread
+    return config.stash[SESSION]
 
 
 def pytest_collect_file(file_path: Path, parent):
@@ -151,66 +118,52 @@ def pytest_collect_file(file_path: Path, parent):
     return None
 
 
-# -- collection -----------------------------------------------------------------------
-
 class DocsFile(pytest.File):
     """tests/examples.docrun: `docs_dir:` and `snippets_dir:`, relative to the file."""
 
-    def folders(self) -> tuple[Path, Path | None]:
-        conf = yaml.safe_load(self.path.read_text()) or {}
-        opt = self.config.getoption
-        here = self.path.parent
-        docs_dir = Path(opt("docs_dir") or here / conf.get("docs_dir", "../docs")).resolve()
-        if opt("snippets_dir"):
-            snippets_dir = Path(opt("snippets_dir")).resolve()
-        elif opt("docs_dir"):
-            snippets_dir = None  # someone else's docs: no snippets unless --snippets-dir says where
-        else:
-            snippets_dir = (here / conf.get("snippets_dir", "../snippets")).resolve()
-        if not docs_dir.is_dir():
-            raise pytest.UsageError(f"--docs-dir {docs_dir}: no such directory")
-        return docs_dir, snippets_dir
-
     def collect(self):
         opt = self.config.getoption
-        docs_dir, snippets_dir = self.folders()
-        self.config.stash[RESULTS].docs_dir = str(docs_dir)
-        store = SnippetStore(snippets_dir, display_root=Path(self.config.rootpath)) if snippets_dir else None
-        catalogue = load_catalogue()
-        pages: list[Page] = []
-        used: dict[str, set[str]] = {}   # snippet -> the pages using it, without the language directory
-        for path in find_pages(docs_dir):
-            name = path.relative_to(docs_dir).as_posix()
-            try:
-                page = read_page(path, docs_dir, store)
-                images_check.check(page, catalogue)
-            except SourceError as err:
-                yield PageErrors.from_parent(self, name=name, path_=path, error=err)
-                continue
-            pages.append(page)
-            for snippet in page.snippets:
-                used.setdefault(snippet, set()).add(name.split("/", 1)[-1])
-        outlook = probe.outlook()
-        for run in passes.plan(pages, opt("docker_builder"), opt("current_engine"), outlook):
-            yield PageCollector.from_parent(self, name=run.name, run=run, catalogue=catalogue)
-        if snippets_dir and snippets_dir.is_dir():
-            for path in sorted(snippets_dir.glob(f"*{SUFFIX}")):
-                yield SnippetItem.from_parent(self, name=f"snippet:{path.stem}", path_=path, store=store, used=used)
+        session = _session(self.config)
+        try:
+            where = collection.folders(self.path, opt("docs_dir"), opt("snippets_dir"))
+        except collection.FolderError as err:
+            raise pytest.UsageError(str(err)) from None
+        try:
+            shard = shards.Shard.parse(opt("shard")) if opt("shard") else None
+        except shards.ShardError as err:
+            raise pytest.UsageError(str(err)) from None
+        session.results.docs_dir = str(where.docs_dir)
+        found = collection.collect(where, session.catalogue, Path(self.config.rootpath))
+        first = shard is None or shard.first          # what is not a page run goes with the first shard
+        for name, path, err in found.unreadable if first else []:
+            yield PageErrors.from_parent(self, name=name, path_=path, error=err)
+        runs = collection.plan(found, opt("docker_builder"), opt("current_engine"))
+        if shard is not None:
+            runs = shards.select(runs, shard, report.read(session.settings.report_path))
+        for run in runs:
+            yield PageCollector.from_parent(self, name=run.name, run=run)
+        for path in found.snippet_files if first else []:
+            yield SnippetItem.from_parent(self, name=f"snippet:{path.stem}", path_=path, store=found.store,
+                                          uses=found.uses)
+
+
+def pytest_collection_finish(session):
+    """The page runs pytest will go through, in order, for the session to plan around."""
+    if SESSION in session.config.stash:
+        runs = []
+        for item in session.items:
+            if isinstance(item.parent, PageCollector) and item.parent.run not in runs:
+                runs.append(item.parent.run)
+        session.config.stash[SESSION].plan(runs)
 
 
 class PageCollector(pytest.Collector):
-    """One page in one pass; its setup starts the page (or finds the outcomes it reuses)."""
+    """One page in one pass; setup opens the page run, teardown closes it."""
 
-    def __init__(self, *, run: PlannedRun, catalogue, **kw):
+    def __init__(self, *, run: PlannedRun, **kw):
         super().__init__(**kw)
-        self.run, self.catalogue = run, catalogue
-        self.page_run: PageRun | None = None
-        self.release = lambda: None
-        self.reused: dict[int, tuple[Outcome, str]] | None = None
-        self.shared_with = ""
-        self.cache_key = ""
-        self.engine_label = self.builder = ""
-        self.ran = False            # this run's own blocks ran (here, or in the background pass)
+        self.run = run
+        self.handle: Handle | None = None
 
     @property
     def page(self) -> Page:
@@ -221,82 +174,16 @@ class PageCollector(pytest.Collector):
             yield BlockItem.from_parent(self, name=block.label, index=index)
 
     def setup(self):
-        engines, results = self.config.stash[ENGINES], self.config.stash[RESULTS]
-        run = self.run
-        self.builder = engines.builder(run.run_pass)
-        results.page_images[self.page.display] = images_check.catalogue_images(self.page, self.catalogue)
-        leader = run.leader
-        if leader is not None and (done := results.complete(id(leader), len(self.page.blocks))):
-            self.reused, self.shared_with = done, leader.page.display
-            self.engine_label = results.engines.get(id(leader), "")
-            return
-        try:
-            self._from_cache(engines)
-            if self.reused is not None:
-                return
-            background = _background(self)
-            if background is not None and run in background:
-                done = background.wait(run)
-                for line in done.messages:
-                    say(self.config, line)
-                self.reused, self.ran = done.outcomes, True
-                self.engine_label = results.engines.get(id(run), done.engine_label)
-                if len(done.outcomes) == len(self.page.blocks):
-                    return
-                raise EngineStopped(engines.current.address if engines.current else "the current engine")
-            self.page_run, self.release = lifecycle.begin(run, engines, results, self.catalogue,
-                                                          _settings(self.config), self.builder)
-            self.engine_label, self.ran = results.engines[id(run)], True
-        except EngineStopped as err:
-            engines.mark_stopped(err.address)
-            self.reused = {i: (evaluator_for(b)(b, None) if isinstance(b, NotRunBlock) else EngineDown(
-                address=err.address), "") for i, b in enumerate(self.page.blocks)}
-
-    def _from_cache(self, engines: Engines) -> None:
-        """Work out the page run's --changed key; with --changed, reuse what passed under it."""
-        cache = getattr(self.config, "cache", None)
-        if cache is None:
-            return
-        self.cache_key = changed_key(self.run, engines, self.catalogue, self.builder)
-        entry = (cache.get(CACHE_KEY, {}) or {}).get(self.cache_key) if self.config.getoption("changed") else None
-        if entry and (outcomes := cached_outcomes(entry, self.page.blocks)):
-            self.reused = dict(enumerate(outcomes))
-            self.shared_with = "an earlier run (--changed: nothing changed)"
-            self.engine_label = self.config.stash[RESULTS].engines[id(self.run)] = entry.get("engine", "")
-
-    def outcome(self, index: int) -> tuple[Outcome, str]:
-        if self.reused is not None:
-            return self.reused[index]
-        outcome = self.page_run.run(index)
-        if self.page_run.engine_stopped is not None:
-            self.config.stash[ENGINES].mark_stopped(self.page_run.engine_stopped.address)
-        return outcome, report.now()
+        self.handle = _session(self.config).open(self.run)
 
     def teardown(self):
-        engines, results = self.config.stash[ENGINES], self.config.stash[RESULTS]
-        page_run, self.page_run = self.page_run, None
-        try:
-            if page_run is not None:
-                for line in lifecycle.end(self.run, page_run, engines, self.catalogue,
-                                          self.config.get_verbosity() > 0):
-                    say(self.config, line)
-            if self.ran:
-                self._remember(results)
-        finally:
-            self.release()
-            self.release = lambda: None
+        handle, self.handle = self.handle, None
+        if handle is not None:
+            _session(self.config).close(handle)
 
-    def _remember(self, results: Results) -> None:
-        """Keep the key of a page run that passed, for a later --changed."""
-        if not self.cache_key:
-            return
-        done = results.complete(id(self.run), len(self.page.blocks))
-        entry = cache_entry([done[i] for i in sorted(done)]) if done else None
-        if entry:
-            entry["engine"] = self.engine_label
-            saved = self.config.cache.get(CACHE_KEY, {}) or {}
-            saved[self.cache_key] = entry
-            self.config.cache.set(CACHE_KEY, saved)
+
+class AuthoredFailure(Exception):
+    """A failure whose message names file:line and says what went wrong."""
 
 
 class DocItem(pytest.Item):
@@ -308,10 +195,6 @@ class DocItem(pytest.Item):
         return super().repr_failure(excinfo)
 
 
-class AuthoredFailure(Exception):
-    """A failure whose message names file:line and says what went wrong."""
-
-
 class BlockItem(DocItem):
     def __init__(self, *, index: int, **kw):
         super().__init__(**kw)
@@ -319,21 +202,21 @@ class BlockItem(DocItem):
 
     def runtest(self):
         collector: PageCollector = self.parent
+        session, handle = _session(self.config), collector.handle
         page, block = collector.page, collector.page.blocks[self.index]
-        results = self.config.stash[RESULTS]
+        where = {"engine": handle.engine_label, "builder": handle.builder, "run_key": collector.run.key}
         try:
-            outcome, ran_at = collector.outcome(self.index)
+            outcome, ran_at = session.outcome(handle, self.index)
         except BaseException as err:             # Ctrl-C, or a fault in the runner: still in the report
-            results.add(page, self.index, Failed(what=f"{type(err).__name__}: {err}".rstrip(": ")),
-                        engine=collector.engine_label, builder=collector.builder, ran_at=report.now(),
-                        run_key=id(collector.run))
+            session.results.add(page, self.index, Failed(what=f"{type(err).__name__}: {err}".rstrip(": ")),
+                                ran_at=report.now(), **where)
             raise
-        record = results.add(page, self.index, outcome, engine=collector.engine_label, builder=collector.builder,
-                             ran_at=ran_at, run_key=id(collector.run), shared_with=collector.shared_with)
+        record = session.results.add(page, self.index, outcome, ran_at=ran_at, shared_with=handle.shared_with,
+                                     **where)
         self.user_properties.extend((k, v) for k, v in vars(record).items() if k != "commands")
-        if isinstance(outcome, Failed):
-            raise AuthoredFailure(outcome.message(page, block))
-        if outcome.status in ("illustrative", "skipped", "not run"):
+        if outcome.verdict is Verdict.FAIL:
+            raise AuthoredFailure(failure_message(page, block, outcome))
+        if outcome.verdict is Verdict.SKIP:
             pytest.skip(record.reason)
 
     def reportinfo(self):
@@ -355,10 +238,8 @@ class PageErrors(pytest.Collector):
 class PageErrorItem(DocItem):
     def runtest(self):
         err = self.parent.error
-        errors = err.errors if isinstance(err, SourceErrors) else [err]
-        results = self.config.stash[RESULTS]
-        for e in errors:
-            results.add_error(self.parent.name, e.line, e.message)
+        for e in (err.errors if isinstance(err, SourceErrors) else [err]):
+            _session(self.config).results.add_error(self.parent.name, e.line, e.message)
         raise AuthoredFailure(str(err))
 
     def reportinfo(self):
@@ -366,84 +247,34 @@ class PageErrorItem(DocItem):
 
 
 class SnippetItem(DocItem):
-    """A snippet must be well-formed and shared: used on at least two pages (its blocks run there).
+    """A snippet must be well-formed and shared by two pages (docmodel/snippets.py)."""
 
-    The Korean and English versions of one page count as one page."""
-
-    def __init__(self, *, path_: Path, store: SnippetStore, used: dict, **kw):
+    def __init__(self, *, path_: Path, store: SnippetStore, uses: dict, **kw):
         super().__init__(**kw)
-        self.snippet_path, self.store, self.used = path_, store, used
+        self.snippet_path, self.store, self.uses = path_, store, uses
 
     def runtest(self):
         try:
             snippet = self.store.parse_file(self.snippet_path)
+            check_shared(snippet, self.uses.get(snippet.name, set()))
         except SourceError as err:
             raise AuthoredFailure(str(err)) from None
-        pages = sorted(self.used.get(snippet.name, ()))
-        if not pages:
-            raise AuthoredFailure(f"{snippet.display_path}:1: no page uses this snippet "
-                                  f'(embed it with {{@ snippet("{snippet.name}") @}}, or delete it)')
-        if len(pages) < 2:
-            raise AuthoredFailure(f"{snippet.display_path}:1: only {pages[0]} uses this snippet; snippets are "
-                                  "for commands several pages share, so write it on that page instead")
 
     def reportinfo(self):
         return self.snippet_path, 0, self.name
 
 
-# -- end of run -------------------------------------------------------------------------
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """Stop the current engine right after its last page."""
-    result = yield
-    page = item.parent
-    if isinstance(page, PageCollector) and page.run.run_pass.engine == "current":
-        following = getattr(nextitem, "parent", None)
-        if not (isinstance(following, PageCollector) and following.run.run_pass.engine == "current"):
-            item.config.stash[ENGINES].stop_current()
-    return result
-
-
 @pytest.hookimpl(trylast=True)  # after pytest's own, which tears down pages left open by Ctrl-C
 def pytest_sessionfinish(session, exitstatus):
-    config = session.config
-    engines, results = config.stash.get(ENGINES, None), config.stash.get(RESULTS, None)
-    if engines is None or results is None:
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)   # a second Ctrl-C must not stop the cleanup
-    try:
-        background = config.stash.get(BACKGROUND, None)
-        if background is not None:
-            background.stop(timeout=1)          # it ends at its next block; its engines go now
-        engines.close()                                        # never raises
-        if background is not None:
-            background.stop(timeout=60)
-        say(config, None)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if not results.records:
-        return
-    path = Path(config.rootpath) / config.getoption("report_dir") / "blocks.json"
-    results.report = report.write(path, results.records, list(engines.used.values()), results.started,
-                                  results.docs_dir, results.page_images)
-    results.report_path = path
-    if results.edits:
-        results.changed, results.conflicts = update.apply(results.edits)
+    if SESSION in session.config.stash:
+        session.config.stash[SESSION].finish()
+        say(session.config, None)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    results = config.stash.get(RESULTS, None)
-    rep = results.report if results else None
-    if not rep:
+    results = config.stash[SESSION].results if SESSION in config.stash else None
+    if results is None or not results.report:
         return
-    tr = terminalreporter
-    tr.section("docs examples")
-    tr.write_line(report.summary_line(rep.get("summary", {})))
-    for line, warning in report.checked_on(rep.get("engines", []), checked_on.load()):
-        tr.write_line(line, yellow=warning)
-    tr.write_line(f"report: {os.path.relpath(results.report_path)}")
-    for name in results.changed:
-        tr.write_line(f"updated: {name}")
-    for line in results.conflicts:
-        tr.write_line(f"update conflict: {line}", yellow=True)
+    terminalreporter.section("docs examples")
+    for line, warning in report.summary_lines(results, checked_on.load(), os.path.relpath(results.report_path)):
+        terminalreporter.write_line(line, yellow=warning)

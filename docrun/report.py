@@ -16,18 +16,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kbutil.files import write_atomically
-from provision.checked_on import Declared
+from provision.checked_on import Declared, Role
+
+from .outcomes import Status
 
 SCHEMA = 2
-STATUSES = ("passed", "failed", "illustrative", "skipped", "not run")
+PAGE_ERROR = "page"     # the kind of the record of a page that could not be read (nothing of it ran)
 
 
 @dataclass
 class BlockRecord:
     page: str            # relative to the docs folder, e.g. ko/containers.md
     line: int
-    kind: str            # console | file | setup | wait-http | ... | illustrative | skip | page
-    status: str          # one of STATUSES
+    kind: str            # console | file | setup | wait-http | ... | illustrative | skipped | PAGE_ERROR
+    status: Status
     reason: str
     duration: float
     engine: str
@@ -44,16 +46,16 @@ def now() -> str:
 
 def summarize(blocks: list[BlockRecord]) -> dict:
     status = Counter(b.status for b in blocks)
-    unreadable = sum(1 for b in blocks if b.kind == "page")      # a page that could not be read: nothing ran
+    unreadable = sum(1 for b in blocks if b.kind == PAGE_ERROR)
     return {
         "pages": len({b.page for b in blocks}),
         "blocks": len(blocks),
-        "run": status["passed"] + status["failed"] - unreadable,
-        "passed": status["passed"],
-        "failed": status["failed"],
-        "illustrative": status["illustrative"],
-        "skipped": status["skipped"],
-        "not_run": status["not run"],
+        "run": status[Status.PASSED] + status[Status.FAILED] - unreadable,
+        "passed": status[Status.PASSED],
+        "failed": status[Status.FAILED],
+        "illustrative": status[Status.ILLUSTRATIVE],
+        "skipped": status[Status.SKIPPED],
+        "not_run": status[Status.NOT_RUN],
     }
 
 
@@ -76,15 +78,16 @@ def page_states(blocks: list[BlockRecord], previous: dict | None, engines: list[
         p = pages.setdefault(b.page, {"status": "passed", "lines": set(), "executed": set(), "engines": {},
                                       "times": []})
         p["lines"].add(b.line)
-        if b.status in ("passed", "failed") and b.kind != "file":
+        ran = b.status in (Status.PASSED, Status.FAILED)
+        if ran and b.kind != "file":
             p["executed"].add(b.line)
-        if b.status in ("passed", "failed") and b.engine:
+        if ran and b.engine:
             builders = p["engines"].setdefault(b.engine, [])
             if b.builder and b.builder not in builders:
                 builders.append(b.builder)
         if b.ran_at:
             p["times"].append(b.ran_at)
-        if b.status in ("failed", "not run"):
+        if b.status in (Status.FAILED, Status.NOT_RUN):
             p["status"] = "failed"
     old = (previous or {}).get("pages", {})
     states = {}
@@ -121,7 +124,7 @@ def checked_on(engines: list[dict], declared: Declared) -> list[tuple[str, bool]
             note = f" (not the declared {want.version}: see provision/engines.yml)" if off else ""
             lines.append((f"{head}: ran {e.get('version', '?')} ({builders}){note}", off))
     lines += [(f"engine of this machine: {e['label']} ({', '.join(e.get('builders', [])) or 'no build'})", False)
-              for e in engines if e.get("role") == "host"]
+              for e in engines if e.get("role") == Role.HOST]
     return lines
 
 
@@ -132,18 +135,72 @@ def read(path: Path) -> dict | None:
         return None
 
 
-def write(path: Path, blocks: list[BlockRecord], engines: list[dict], started: str, docs_dir: str,
-          page_images: dict[str, list[str]] | None = None) -> dict:
-    report = {
+def build(blocks: list[BlockRecord], engines: list[dict], started: str, finished: str, docs_dir: str,
+          page_images: dict[str, list[str]] | None, previous: dict | None) -> dict:
+    """The report of a run (or of shards joined): its blocks, engines, summary and page states."""
+    states = page_states(blocks, previous, engines, page_images)
+    for name, state in states.items():
+        state["images"] = sorted((page_images or {}).get(name, []))
+    return {
         "schema": SCHEMA,
         "started": started,
-        "finished": now(),
+        "finished": finished,
         "docs_dir": docs_dir,
         "engine": engines[0] if engines else {},
         "engines": engines,
         "summary": summarize(blocks),
-        "pages": page_states(blocks, read(path), engines, page_images),
+        "pages": states,
         "blocks": [asdict(b) for b in blocks],
     }
+
+
+def write(path: Path, blocks: list[BlockRecord], engines: list[dict], started: str, docs_dir: str,
+          page_images: dict[str, list[str]] | None = None) -> dict:
+    report = build(blocks, engines, started, now(), docs_dir, page_images, read(path))
     write_atomically(path, json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     return report
+
+
+class MergeError(ValueError):
+    pass
+
+
+def merge(parts: list[dict], previous: dict | None) -> dict:
+    """The shards' reports as one: their blocks, engines (builders and image versions together) and
+    page states as an unsharded run would give them; a page in two parts is refused."""
+    if not parts:
+        raise MergeError("no reports to merge")
+    if len({p.get("docs_dir") for p in parts}) > 1:
+        raise MergeError("the reports are of different folders of docs: "
+                         + ", ".join(sorted({str(p.get('docs_dir')) for p in parts})))
+    seen: dict[str, int] = {}
+    blocks: list[BlockRecord] = []
+    engines: dict[str, dict] = {}
+    images: dict[str, list[str]] = {}
+    for n, part in enumerate(parts):
+        pages = {b["page"] for b in part.get("blocks", [])}
+        for page in sorted(pages):
+            if page in seen:
+                raise MergeError(f"{page} is in shard reports {seen[page] + 1} and {n + 1}: were they of one split?")
+            seen[page] = n
+        blocks += [BlockRecord(**b) for b in part.get("blocks", [])]
+        for e in part.get("engines", []):
+            into = engines.setdefault(e["label"], {**e, "builders": []})
+            into["builders"] += [b for b in e.get("builders", []) if b not in into["builders"]]
+            into.setdefault("images", {}).update(e.get("images", {}))
+        for name, state in part.get("pages", {}).items():
+            images[name] = state.get("images", [])
+    return build(blocks, list(engines.values()), min(p["started"] for p in parts),
+                 max(p["finished"] for p in parts), parts[0].get("docs_dir", ""), images, previous)
+
+
+def summary_lines(results, declared: Declared, shown_path: str) -> list[tuple[str, bool]]:
+    """What the run's end says: the counts, the declared engines as they ran, the report, what
+    update mode changed or could not; each line with whether it is a warning."""
+    rep = results.report
+    lines = [(summary_line(rep.get("summary", {})), False)]
+    lines += checked_on(rep.get("engines", []), declared)
+    lines.append((f"report: {shown_path}", False))
+    lines += [(f"updated: {name}", False) for name in results.changed]
+    lines += [(f"update conflict: {line}", True) for line in results.conflicts]
+    return lines

@@ -1,9 +1,11 @@
 """Run one page as a scenario: its blocks in order, in one shell and one working directory.
 
 `PageRun.start()` takes the engine's lock, a snapshot of the engine's objects, a
-private directory and the page's shell; `run(index)` runs one block with its
-evaluator and returns its Outcome (blocks after one that failed are not run);
-`finish()` removes whatever the page created, whatever happened before.
+private directory and the page's shell; `run(index)` runs one block with the evaluation
+function it was given (kinds.evaluate: each kind's evaluator, on a Context) and returns
+its Outcome (blocks after one that stopped the page are not run); `finish()` removes
+whatever the page created, whatever happened before. After each block that ran commands,
+the objects that existed before the page are guarded.
 """
 
 from __future__ import annotations
@@ -12,20 +14,20 @@ import dataclasses
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
-from docmodel.page import Page
+from docmodel.page import Block, Page
 from provision.engine import ENGINE_FAULTS
 
 from . import engine_objects
+from .context import Context, Options
 from .engine_lock import EngineLock
-from .evaluators import evaluator_for
 from .machine import Machine
-from .outcomes import Failed, NotRun, Outcome
-from .shell import SHELL_DIED, Shell, ShellDied
+from .outcomes import Failed, NotRun, Outcome, Stop
+from .shell import Shell, ShellDied
 
-DEFAULT_TIMEOUT = 120.0
+Evaluate = Callable[[Block, Context], Outcome]
 
 
 class EngineStopped(RuntimeError):
@@ -36,18 +38,11 @@ class EngineStopped(RuntimeError):
         self.address = address
 
 
-@dataclass
-class Options:
-    timeout: float = DEFAULT_TIMEOUT
-    update: bool = False
-    classic: bool = False                 # the classic-builder pass: DOCKER_BUILDKIT=0
-    on_wait: object = field(default=lambda: None)   # called when another run holds the engine
-    spared: object = field(default=lambda tag: False)   # image tags the runner puts back itself (the catalogue's)
-
-
 class PageRun:
-    def __init__(self, page: Page, machine: Machine, options: Options, workroot: Path):
+    def __init__(self, page: Page, machine: Machine, options: Options, workroot: Path, evaluate: Evaluate):
         self.page, self.machine, self.options, self.workroot = page, machine, options, workroot
+        self.evaluate = evaluate
+        self.context: Context | None = None
         self.page_dir: Path | None = None
         self.workdir: Path | None = None
         self.shell: Shell | None = None
@@ -68,6 +63,7 @@ class PageRun:
             self.workdir.mkdir()
             env = self.machine.page_env(self.options.classic, self.page_dir / "docker-config")
             self.shell = Shell(self.machine, self.workdir, env, ctl_parent=self.page_dir)
+            self.context = Context(self.shell, self.machine, self.workdir, self.options)
         except BaseException:
             self.finish()
             raise
@@ -81,10 +77,10 @@ class PageRun:
         outcome: Outcome | None = None
         try:
             try:
-                outcome = evaluator_for(block)(block, self)
+                outcome = self.evaluate(block, self.context)
             except ShellDied as err:
-                outcome = Failed(what=str(err), aborts=SHELL_DIED)
-            if isinstance(outcome, Failed) and outcome.aborts == SHELL_DIED and not self.machine.answers():
+                outcome = Failed(what=str(err), stops=Stop.SHELL_DIED)
+            if isinstance(outcome, Failed) and outcome.stops is Stop.SHELL_DIED and not self.machine.answers():
                 raise EngineStopped(self.machine.address)     # the engine went, and the shell with it
             if block.shell_lines():
                 outcome = self._guard(outcome, since=wall_started)
@@ -93,10 +89,10 @@ class PageRun:
             failed = outcome if isinstance(outcome, Failed) else None
             outcome = Failed(what=f"{err}; the rest of the run on it is not run",
                              detail=failed.detail if failed else "", step=failed.step if failed else None,
-                             aborts="stopped with the engine")
+                             stops=Stop.ENGINE_STOPPED)
         outcome = dataclasses.replace(outcome, duration=time.monotonic() - started)
-        if isinstance(outcome, Failed) and outcome.aborts:
-            self.stopped = NotRun(after=index, why=outcome.aborts)
+        if isinstance(outcome, Failed) and outcome.stops is not None:
+            self.stopped = NotRun(after=index, why=outcome.stops)
         return outcome
 
     def _guard(self, outcome: Outcome, since: float) -> Outcome:
@@ -110,7 +106,7 @@ class PageRun:
             detail += f"\n(the block had also failed: {outcome.what})"
         return Failed(what="changed objects that existed before the page (the page must touch only what it "
                            "creates; declare <!-- docrun: isolated reason=\"...\" --> to run it on an engine "
-                           "of its own)", detail=detail, aborts="changed what existed before it")
+                           "of its own)", detail=detail, stops=Stop.GUARD)
 
     def _ask(self, question):
         """question(client) on the page's engine; EngineStopped if the engine no longer answers."""

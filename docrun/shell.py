@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Protocol
 
 DONE = "__DOCRUN_DONE__"
-SHELL_DIED = "broke the page's shell"     # why the rest of a page can't run after a ShellDied
 
 
 class ShellDied(RuntimeError):

@@ -1,8 +1,9 @@
 """Update mode: rewrite expected outputs in pages and snippets from a real run.
 
 A command whose output differed gives an Update in its block's outcome; for each page
-that holds the block (a page and its translation share one run), `edits_for` turns it
-into an Edit of that page's own lines (or of the snippet the block comes from). Edits
+that holds the block (a page and its translation share one run), its kind's edits
+(kinds.py; `console_edits` for transcripts) turn it into an Edit of that page's own lines
+(or of the snippet the block comes from). Edits
 are applied when the run ends, bottom-up per file, each file written atomically. Two
 different edits of the same lines (one snippet, two pages that disagree) keep the
 first and report the second.
@@ -30,9 +31,14 @@ class Edit:
     indent: str
 
 
-def edits_for(block, outcome: Outcome) -> list[Edit]:
-    """The edits an outcome asks of this block (in the page, or in its snippet)."""
-    if not isinstance(block, ConsoleBlock) or not isinstance(outcome, Passed):
+def no_edits(block, outcome: Outcome) -> list[Edit]:
+    """A kind of block whose text the runner never rewrites."""
+    return []
+
+
+def console_edits(block: ConsoleBlock, outcome: Outcome) -> list[Edit]:
+    """The edits an outcome asks of this console block (in the page, or in its snippet)."""
+    if not isinstance(outcome, Passed):
         return []
     edits = []
     for update in outcome.updates:

@@ -12,8 +12,9 @@ import importlib
 _LAZY = {"Engine": "engine", "EngineRefused": "engine", "ProvisionError": "engine", "ensure_engine": "engine"}
 
 
-def prepare(log=print):
-    """Reach (or provision) the engine and make the catalogue images present. On an engine
+def prepare(log=print, catalogue=None):
+    """Reach (or provision) the engine and make the catalogue images (or those of another list
+    of images in its format) present. On an engine
     provisioned here, also the engines that run in containers (provision/engines.yml), the
     project's current docker CLI with buildx and Compose (copied out of the current engine),
     and the registry mirror as engines in containers reach it.
@@ -27,18 +28,19 @@ def prepare(log=print):
 
     engine = ensure_engine(log)
     if not engine.provisioned:
-        ensure_images(engine, log=log)
+        ensure_images(engine, catalogue, log=log)
         return engine
     from .kit import ensure_kit
     from .machines import ensure_engine_image, mirror_for_containers
 
     declared = checked_on.load()
     old = checked_on.is_old(engine.version)      # its pages' isolated runs need an engine like it in a container
-    engines = ["current"] + (["provisioned"] if old else [])
-    suites = {i.suite for i in load().images} | {declared.current.suite}
+    engines = [checked_on.Role.CURRENT] + ([checked_on.Role.PROVISIONED] if old else [])
+    catalogue = catalogue or load()
+    suites = {i.suite for i in catalogue.images if i.suite} | {declared.current.suite}
     suites |= {declared.provisioned.suite} if old else set()
     _side_by_side([lambda suite=suite: debian_base(engine, suite, log) for suite in sorted(suites)])
-    _side_by_side([lambda: ensure_images(engine, log=log), lambda: ensure_kit(engine, log),
+    _side_by_side([lambda: ensure_images(engine, catalogue, log=log), lambda: ensure_kit(engine, log),
                    *[lambda kind=kind: ensure_engine_image(engine, kind, log) for kind in engines[1:]]])
     mirror_for_containers(engine, log)   # where engines in containers reach the mirror: started while root
     return engine

@@ -42,7 +42,7 @@ def normalize(ref: str) -> str:
 class CatalogueImage:
     ref: str            # canonical name:tag
     used_for: str
-    recipe: str         # one of RECIPES
+    recipe: str         # one of RECIPES, or "" (an image of another list of images: pulled only)
     argument: str       # the Dockerfile's name, or ""
     suite: str = ""     # the Debian suite its packages come from
     version_command: str = ""
@@ -87,31 +87,39 @@ class Catalogue:
 
 
 def load(path: Path = CATALOGUE_FILE) -> Catalogue:
+    """The project's catalogue (every image with an offline recipe, its Debian suite and version
+    command), or another list of images in the same format (`--images`), where those are optional:
+    an image without an offline recipe can only be pulled."""
+    own = path.resolve() == CATALOGUE_FILE.resolve()
     try:
         raw = yaml.safe_load(path.read_text()) or {}
+    except OSError as err:
+        raise CatalogueError(f"{path}: {err.strerror}") from None
     except yaml.YAMLError as err:
         raise CatalogueError(f"{path}: not valid YAML: {err}") from None
     if not isinstance(raw, dict):
         raise CatalogueError(f"{path}: expected a mapping of image names")
     images = []
-    for name, entry in raw.items():
+    for name, written in raw.items():
         where = f"{path}: image {name!r}"
-        if not isinstance(entry, dict) or "offline" not in entry:
+        entry = written if isinstance(written, dict) else {} if written is None else None
+        if entry is None or (own and "offline" not in entry):
             raise CatalogueError(f"{where}: needs an `offline:` recipe")
-        recipe, _, argument = str(entry["offline"]).partition(" ")
-        if recipe not in RECIPES:
+        recipe, _, argument = str(entry.get("offline") or "").partition(" ")
+        if recipe and recipe not in RECIPES:
             raise CatalogueError(f"{where}: unknown offline recipe {recipe!r} (known: {', '.join(RECIPES)})")
-        if not entry.get("suite"):
+        if recipe and not entry.get("suite"):
             raise CatalogueError(f"{where}: needs the `suite:` of Debian its packages come from")
         if recipe == "dockerfile" and not argument:
             raise CatalogueError(f"{where}: `dockerfile` needs the recipe's file name")
         if recipe == "dockerfile" and not (path.parent / "recipes" / argument).is_file():
-            raise CatalogueError(f"{where}: recipe file provision/recipes/{argument} does not exist")
+            raise CatalogueError(f"{where}: recipe file {path.parent.name}/recipes/{argument} does not exist")
         version = entry.get("version") or {}
-        if not isinstance(version, dict) or not version.get("command"):
+        if not isinstance(version, dict) or (own and not version.get("command")):
             raise CatalogueError(f"{where}: needs `version: {{command: ...}}`, the command that prints its version")
         images.append(CatalogueImage(normalize(name), str(entry.get("used_for", "")), recipe, argument,
-                                     str(entry["suite"]), str(version["command"]), str(version.get("recorded") or "")))
+                                     str(entry.get("suite") or ""), str(version.get("command") or ""),
+                                     str(version.get("recorded") or "")))
     return Catalogue(tuple(images), path)
 
 

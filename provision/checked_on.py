@@ -7,12 +7,25 @@ checked): it needs only PyYAML.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 import yaml
 
 ENGINES_FILE = Path(__file__).with_name("engines.yml")
-BUILDERS = ("BuildKit", "classic builder")
+
+
+class Builder(StrEnum):
+    """A builder the examples are checked with; the value is how reports and notes name it."""
+    BUILDKIT = "BuildKit"
+    CLASSIC = "classic builder"
+
+
+class Role(StrEnum):
+    """Which engine an engine is: one declared here, or the engine of a machine the tests found."""
+    PROVISIONED = "provisioned"
+    CURRENT = "current"
+    HOST = "host"
 CURRENT_MAJOR = 23   # BuildKit became the default builder with Docker Engine 23.0
 
 
@@ -28,13 +41,13 @@ class DeclarationError(ValueError):
 
 @dataclass(frozen=True)
 class DeclaredEngine:
-    role: str                    # provisioned | current
+    role: Role
     name: str                    # e.g. "Docker Engine"
     suite: str                   # the Debian suite its packages come from
     version: str                 # major.minor, e.g. "28.5"
     packages: tuple[str, ...]
     image_store: str             # overlay2 | containerd
-    builders: tuple[str, ...]    # of BUILDERS
+    builders: tuple[Builder, ...]
 
     @property
     def label(self) -> str:
@@ -55,21 +68,23 @@ class Declared:
         return self.provisioned, self.current
 
 
-def _engine(raw: dict, role: str, path: Path) -> DeclaredEngine:
-    entry = raw.get(role)
-    where = f"{path}: `{role}`"
+def _engine(raw: dict, role: Role, path: Path) -> DeclaredEngine:
+    entry = raw.get(role.value)
+    where = f"{path}: `{role.value}`"
     if not isinstance(entry, dict):
         raise DeclarationError(f"{where} is missing")
     missing = [k for k in ("name", "suite", "version", "packages", "image_store", "builders") if not entry.get(k)]
     if missing:
         raise DeclarationError(f"{where} needs {', '.join(missing)}")
-    unknown = [b for b in entry["builders"] if b not in BUILDERS]
+    known = [b.value for b in Builder]
+    unknown = [b for b in entry["builders"] if b not in known]
     if unknown:
-        raise DeclarationError(f"{where}: unknown builders {unknown} (known: {', '.join(BUILDERS)})")
+        raise DeclarationError(f"{where}: unknown builders {unknown} (known: {', '.join(known)})")
     if entry["image_store"] not in ("overlay2", "containerd"):
         raise DeclarationError(f"{where}: image_store is overlay2 or containerd")
     return DeclaredEngine(role, str(entry["name"]), str(entry["suite"]), str(entry["version"]),
-                          tuple(entry["packages"]), str(entry["image_store"]), tuple(entry["builders"]))
+                          tuple(entry["packages"]), str(entry["image_store"]),
+                          tuple(Builder(b) for b in entry["builders"]))
 
 
 def load(path: Path = ENGINES_FILE) -> Declared:
@@ -79,4 +94,4 @@ def load(path: Path = ENGINES_FILE) -> Declared:
         raise DeclarationError(f"{path}: {err}") from None
     if not isinstance(raw, dict):
         raise DeclarationError(f"{path}: expected `provisioned` and `current`")
-    return Declared(_engine(raw, "provisioned", path), _engine(raw, "current", path))
+    return Declared(_engine(raw, Role.PROVISIONED, path), _engine(raw, Role.CURRENT, path))

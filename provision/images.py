@@ -245,11 +245,14 @@ def ensure_images(engine: Engine, catalogue: Catalogue | None = None, log=print,
                     raise APIError(f"the mirror's {image.ref} was built from an older recipe")
                 how[image.ref] = "pulled"
             except APIError as err:
+                if not image.recipe:
+                    raise ProvisionError(f"{catalogue.path}: {image.ref} could not be pulled "
+                                         f"({err.explanation or err}) and has no offline recipe") from None
                 log(f"provision: pull of {image.ref} failed ({err.explanation or err}); "
                     f"building it offline ({image.recipe} {image.argument})".rstrip())
                 BUILDERS[image.recipe](engine, image, log)
                 how[image.ref] = "built offline"
-        if how[image.ref] != "present":
+        if how[image.ref] != "present" and image.version_command:
             _record(client, image, catalogue, log)
         if engine.provisioned and (how[image.ref] == "built offline"
                                    or (check_mirror and how[image.ref] == "present" and not _in_mirror(image))):
@@ -275,8 +278,9 @@ def image_version(client: docker.DockerClient, image: CatalogueImage) -> str:
 
 
 def image_versions(client: docker.DockerClient, catalogue: Catalogue | None = None) -> dict[str, str]:
-    """The version of each catalogue image's main program on this engine."""
-    return {image.ref: image_version(client, image) for image in (catalogue or load()).images}
+    """The version of each catalogue image's main program on this engine (of those that say how)."""
+    return {image.ref: image_version(client, image) for image in (catalogue or load()).images
+            if image.version_command}
 
 
 def _record(client: docker.DockerClient, image: CatalogueImage, catalogue: Catalogue, log) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from kbutil import proc
 
+from .checked_on import Role
 from .engine import STATE_DIR, Engine, ProvisionError
 
 KIT_DIR = STATE_DIR / "kit"
@@ -44,7 +45,7 @@ def _source() -> tuple[str, str]:
     """The current engine's image and the digest of its recipe as declared now."""
     from .images import recipe_digest
     from .machines import engine_images
-    image = engine_images()["current"]
+    image = engine_images()[Role.CURRENT]
     return image.ref, recipe_digest(image.recipe, *image.all_args)
 
 
@@ -69,7 +70,7 @@ def ensure_kit(engine: Engine, log=print) -> Kit:
     kit = find_kit()
     if kit:
         return kit
-    image = ensure_engine_image(engine, "current", log)
+    image = ensure_engine_image(engine, Role.CURRENT, log)
     ref, digest = _source()
     partial = KIT_DIR.with_name("kit.partial")
     shutil.rmtree(partial, ignore_errors=True)

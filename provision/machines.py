@@ -69,14 +69,14 @@ class EngineImage:
 def _engine_image(engine: checked_on.DeclaredEngine) -> EngineImage:
     return EngineImage(engine.role, f"docker-kb/engine:{engine.suite}", "engine.Dockerfile", engine.suite,
                        (f"PACKAGES={' '.join(engine.packages)}", f"IMAGE_STORE={engine.image_store}"),
-                       with_kit=engine.role == "provisioned")
+                       with_kit=engine.role is checked_on.Role.PROVISIONED)
 
 
 def engine_images() -> dict[str, EngineImage]:
     declared = checked_on.load()
     return {
-        "current": _engine_image(declared.current),
-        "provisioned": _engine_image(declared.provisioned),
+        checked_on.Role.CURRENT: _engine_image(declared.current),
+        checked_on.Role.PROVISIONED: _engine_image(declared.provisioned),
         # not an engine: a fresh Debian 12 machine for tests/test_fresh_machine.py
         "fresh-bookworm": EngineImage("fresh-bookworm", "docker-kb/fresh:bookworm", "fresh-bookworm.Dockerfile",
                                       "bookworm"),

@@ -92,6 +92,22 @@ def project(tmp_path) -> Path:
     return new_project(tmp_path)
 
 
+# The tiers: which tests need what (pytest.ini names the markers). `./kb test` runs them all;
+# `./kb test -m "not docker and not browser"` runs what needs neither an engine nor Chromium.
+TIERS = {
+    "test_runner.py": ("docker", "slow"), "test_provision.py": ("docker",), "test_unprivileged.py": ("docker",),
+    "test_lifecycle.py": ("docker",), "test_fresh_machine.py": ("docker", "network", "slow"),
+    "test_browser.py": ("browser",), "test_workflow.py": ("network",), "test_kb.py": ("network", "slow"),
+    "examples.docrun": ("docker",),
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for marker in TIERS.get(item.path.name, ()):
+            item.add_marker(marker)
+
+
 def pytest_collection_finish(session):
     """What mostly waits on downloads starts now and goes on beside the other tests: Chromium for
     the browser tests, when this machine installs it, and the fresh-machine test

@@ -41,8 +41,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from docmodel.page import ActionBlock, ConsoleBlock, FileBlock, find_pages, read_page  # noqa: E402
+from docmodel.page import find_pages, read_page  # noqa: E402
 from docmodel.snippets import SnippetStore  # noqa: E402
+from docrun.kinds import kind_of  # noqa: E402
 from kbutil import poll, proc  # noqa: E402
 
 CLEANUP = r"""
@@ -58,55 +59,13 @@ TARGETS = {"overhead": 1.05, "languages": 1.15, "unchanged": 0.10}
 ZENSICAL_PYTHON = ROOT / ".venv-zensical" / "bin" / "python"
 
 
-def _wait(d) -> str:
-    a = d.args
-    loop = {
-        "wait-http": f"curl -fsS -o /dev/null {shlex.quote(a[0])}",
-        "wait-port": f"(exec 3<>/dev/tcp/127.0.0.1/{a[0]})",
-        "wait-log": f"docker logs {shlex.quote(a[0])} 2>&1 | grep -qF {shlex.quote(a[1] if len(a) > 1 else '')}",
-        "wait-healthy": f"[ \"$(docker inspect -f '{{{{.State.Health.Status}}}}' {shlex.quote(a[0])})\" = healthy ]",
-    }[d.name]
-    return f"until {loop} 2>/dev/null; do sleep 0.2; done"
-
-
-def file_script(block: FileBlock) -> list[str]:
-    return [f"mkdir -p \"$(dirname {shlex.quote(block.filename)})\"",
-            f"cat > {shlex.quote(block.filename)} <<'__BENCH_EOF__'\n{block.content}__BENCH_EOF__"]
-
-
-def console_script(block: ConsoleBlock) -> list[str]:
-    out = []
-    for cmd in block.commands:
-        if cmd.session:   # no terminal: the session's commands fed on stdin, read line by line by the shell
-            (docker,) = cmd.docker
-            argv = docker.argv(drop=("-t", "--tty"))
-            if docker.path == ("compose", "exec"):
-                argv.insert(argv.index("exec") + 1, "-T")
-            typed = "\n".join(step.text for step in cmd.session)
-            out.append(f"{shlex.join(argv)} >&4 2>&1 <<'__BENCH_EOF__'\n"
-                       f"{typed}\n__BENCH_EOF__")
-        else:
-            out.append(f"{{ {cmd.text}\n}} >&4 2>&1 </dev/null")
-    return out
-
-
-def action_script(block: ActionBlock) -> list[str]:
-    if block.directive.name == "setup":
-        return [f"{{ {block.directive.script}\n}} >&4 2>&1 </dev/null"]
-    return [_wait(block.directive)]
-
-
-# each kind of block as plain bash (blocks that don't run have no script)
-SCRIPTS = {FileBlock: file_script, ConsoleBlock: console_script, ActionBlock: action_script}
-
-
 def page_script(page) -> str:
     out = ["set -u", 'work=$(mktemp -d) && cd "$work"',
            "before_c=$(docker ps -aq --no-trunc | sort); before_i=$(docker images -aq --no-trunc | sort -u)",
            "before_v=$(docker volume ls -q | sort); before_n=$(docker network ls -q --no-trunc | sort)",
            "exec 4>>\"$work.log\""]
     for block in page.blocks:
-        out.extend(SCRIPTS.get(type(block), lambda b: [])(block))
+        out.extend(kind_of(block).bash(block))
     out.append(CLEANUP)
     return "\n".join(out) + "\n"
 

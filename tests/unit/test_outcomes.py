@@ -2,7 +2,8 @@
 
 from docmodel.page import read_page
 from docmodel.snippets import SnippetStore
-from docrun.outcomes import Failed, NotRun, StepRef, where
+from docrun.kinds import failure_message, where
+from docrun.outcomes import Failed, NotRun, StepRef, Stop
 
 
 def test_a_failure_and_the_blocks_after_it_name_each_page_s_own_lines(tmp_path):
@@ -16,11 +17,11 @@ def test_a_failure_and_the_blocks_after_it_name_each_page_s_own_lines(tmp_path):
     long.write_text("# L { #l }\n\nMore prose here.\n\n" + body)
     a, b = (read_page(p, tmp_path, store) for p in (short, long))
     failed = Failed(what="the output differs from the page", detail="diff", step=StepRef(0, 0))
-    assert failed.message(a, a.blocks[0]) == f"{short}:3: the output differs from the page\ndiff"
-    assert failed.message(b, b.blocks[0]).startswith(f"{long}:7: ")
+    assert failure_message(a, a.blocks[0], failed) == f"{short}:3: the output differs from the page\ndiff"
+    assert failure_message(b, b.blocks[0], failed).startswith(f"{long}:7: ")
     # the snippet's second command: the page's line of the snippet call, and the snippet's own line
     assert where(b, b.blocks[1], StepRef(1)) == f"{long}:12 (snippet snippets/s.console:3)"
     assert where(a, a.blocks[1], StepRef(1)) == f"{short}:8 (snippet snippets/s.console:3)"
-    not_run = NotRun(after=0, why="timed out")
+    not_run = NotRun(after=0, why=Stop.TIMED_OUT)
     assert not_run.reason_on(a) == "not run: the block at line 1 timed out"
     assert not_run.reason_on(b) == "not run: the block at line 5 timed out"

@@ -43,8 +43,8 @@ def test_a_page_and_its_translation_share_one_run_per_pass_and_differing_pages_d
     en = "# A { #a }\n\nThe English prose differs.\n\n" + BUILD
     other = "# B { #b }\n\n" + BUILD.replace("busybox", "debian:trixie-slim")
     runs = plan(pages(tmp_path, en_a=en, ko_a=ko, ko_b=other), "auto", "auto", Outlook(True, True))
-    leaders = [(r.page.display, r.run_pass.name) for r in runs if r.leader is None]
-    followers = [(r.page.display, r.run_pass.name, r.leader.page.display) for r in runs if r.leader]
+    leaders = [(r.page.display, r.run_pass.kind.value) for r in runs if r.leader is None]
+    followers = [(r.page.display, r.run_pass.kind.value, r.leader.page.display) for r in runs if r.leader]
     assert leaders == [("en/a.md", ""), ("ko/b.md", ""), ("en/a.md", "classic builder"),
                        ("ko/b.md", "classic builder"), ("en/a.md", "current engine"), ("ko/b.md", "current engine")]
     assert followers == [("ko/a.md", "", "en/a.md"), ("ko/a.md", "classic builder", "en/a.md"),

@@ -4,7 +4,8 @@ import itertools
 
 import pytest
 
-from docrun.report import STATUSES, BlockRecord, page_states, read, summarize, summary_line, write
+from docrun.outcomes import Status
+from docrun.report import BlockRecord, page_states, read, summarize, summary_line, write
 
 RAN = "2026-11-01T10:00:00+00:00"
 
@@ -16,7 +17,7 @@ def rec(page, line, status, kind="console", engine="Docker Engine 26.1.5", build
                        ran_at=ran if ran_now else "")
 
 
-MIXES = [s for n in range(4) for s in itertools.combinations_with_replacement(STATUSES, n)]
+MIXES = [s for n in range(4) for s in itertools.combinations_with_replacement(list(Status), n)]
 
 
 @pytest.mark.parametrize("statuses", MIXES)

@@ -5,8 +5,9 @@ from pathlib import Path
 
 from docmodel.page import read_page
 from docmodel.snippets import SnippetStore
+from docrun.kinds import edits_for
 from docrun.outcomes import Passed, StepRef, Update
-from docrun.update import apply, edits_for
+from docrun.update import apply
 
 
 def page(tmp_path, name, text):
