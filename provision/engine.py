@@ -36,6 +36,7 @@ from kbutil.files import write_atomically
 STATE_DIR = Path(os.environ.get("DOCKER_KB_STATE", "/var/lib/docker-kb"))
 LOG_DIR = Path("/var/log/docker-kb")
 INSTALLED = STATE_DIR / "installed.json"        # what this project installed, and when
+KIT_DIR = STATE_DIR / "kit"                     # the project's docker CLI for its engine (kit.py)
 DAEMON_CONFIG = STATE_DIR / "daemon.json"       # the project's own engine's config (dockerd --config-file)
 MIRROR_ADDR = "127.0.0.1:5000"
 MIRROR_URL = f"http://{MIRROR_ADDR}"

@@ -22,9 +22,8 @@ from pathlib import Path
 from kbutil import proc
 
 from .checked_on import Role
-from .engine import STATE_DIR, Engine, ProvisionError
+from .engine import KIT_DIR, Engine, ProvisionError
 
-KIT_DIR = STATE_DIR / "kit"
 STAMP = "FROM"          # in KIT_DIR: the recipe digest of the engine image it was copied from
 FILES = {"bin": ["/usr/bin/docker"],
          "cli-plugins": ["/usr/libexec/docker/cli-plugins/docker-buildx",

@@ -38,9 +38,8 @@ from docker.errors import APIError, ImageNotFound, NotFound
 from kbutil import poll
 
 from . import checked_on
-from .engine import Engine, ProvisionError, connect, describe, start_registry
+from .engine import KIT_DIR, Engine, ProvisionError, connect, describe, start_registry
 from .images import build_recipe, debian_base, from_current_recipe
-from .kit import KIT_DIR
 
 MIRROR_PORT = 5001
 API_PORT = 2375
