@@ -10,6 +10,8 @@ from docmodel.errors import SourceError, SourceErrors
 from docmodel.page import Page
 from provision.catalogue import Catalogue, normalize
 
+from .paths import shown
+
 
 def _is_local_registry(ref: str) -> bool:
     host = ref.split("/", 1)[0] if "/" in ref else ""
@@ -32,8 +34,8 @@ def check(page: Page, catalogue: Catalogue) -> None:
                 continue
             errors.append(SourceError(page.display, use.line, (
                 f"{use.what} uses image {ref!r}, which is not in the image catalogue "
-                f"({catalogue.path.name}: {', '.join(catalogue.names())}). Add it to provision/images.yml "
-                "with an offline recipe, or build it on the page.")))
+                f"({catalogue.path.name}: {', '.join(catalogue.names())}). Add it to {shown(catalogue.path)} "
+                "(with an offline recipe, for it to work without Docker Hub), or build it on the page.")))
     if errors:
         raise SourceErrors.of(errors)
 

@@ -202,7 +202,7 @@ def _present(client: docker.DockerClient, image: CatalogueImage) -> bool:
     except ImageNotFound:
         return False
     label = (found.labels or {}).get(RECIPE_LABEL)
-    return label is None or label == _current_label(image)
+    return label is None or not image.recipe or label == _current_label(image)
 
 
 def _in_mirror(image: CatalogueImage) -> bool:

@@ -974,3 +974,67 @@ def test_a_container_that_ends_by_itself_while_a_page_runs_is_not_the_page_s_doi
         assert short.status == "exited"
     finally:
         short.remove(force=True)
+
+
+def test_shards_split_the_page_runs_and_their_merged_report_is_the_unsharded_one(client, tmp_path):
+    pages = {f"{lang}/p{n}.md": f"# P{n} {{ #p }}\n\n{'English.' if lang == 'en' else '한국어.'}\n\n"
+                                f"```console\n$ echo hello {n}\nhello {n}\n```\n"
+             for n in range(4) for lang in ("en", "ko")}
+    whole = run_docs(tmp_path, pages)                  # the same folder of docs for every run, as on N machines
+    assert whole.proc.returncode == 0, whole.out
+
+    def shard(k: int) -> Run:
+        reports = tmp_path / f"shard{k}"
+        args = pytest_command(tmp_path, f"--shard={k}/2", "--report-dir", str(reports / "reports"),
+                              f"--junitxml={reports / 'junit.xml'}")
+        done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600)
+        return Run(reports, done)
+
+    shard_runs = [shard(1), shard(2)]
+    for shard in shard_runs:
+        assert shard.proc.returncode == 0, shard.out
+    ran = [b["page"] for s in shard_runs for b in s.blocks()]
+    assert sorted(ran) == sorted(b["page"] for b in whole.blocks())        # the union is the whole, once each
+    assert all(s.blocks() for s in shard_runs)                              # and each shard had work
+    for n in range(4):                                                      # a page and its translation together
+        assert len({k for k, s in enumerate(shard_runs) for b in s.blocks() if b["page"].endswith(f"p{n}.md")}) == 1
+    out = tmp_path / "merged"
+    for k in (1, 2):                                  # a shard's folder as CI hands it over: report and JUnit
+        (tmp_path / f"shard{k}" / "junit.xml").replace(tmp_path / f"shard{k}" / "reports" / "junit.xml")
+    merge = subprocess.run([sys.executable, "-m", "tools.report", "merge", str(tmp_path / "shard1" / "reports"),
+                            str(tmp_path / "shard2" / "reports"), "--out", str(out)],
+                           cwd=ROOT, capture_output=True, text=True)
+    assert merge.returncode == 0, merge.stderr
+    merged = json.loads((out / "blocks.json").read_text())
+
+    def facts(report):
+        return ({(b["page"], b["line"], b["status"], b["engine"], b["builder"]) for b in report["blocks"]},
+                {p: (s["status"], s["blocks"], s["executed"]) for p, s in report["pages"].items()},
+                sorted(e["label"] for e in report["engines"]), report["summary"])
+    assert facts(merged) == facts(whole.report)
+    junit = ET.parse(out / "junit.xml").getroot()
+    assert len(list(junit.iter("testcase"))) == len(list(whole.junit.iter("testcase")))
+
+
+def test_kb_check_runs_a_folder_outside_the_project_with_its_own_images(client, tmp_path):
+    """./kb check DIR: only that folder's examples, the same reports; --images FILE: the images it may use."""
+    docs = tmp_path / "book"
+    docs.mkdir()
+    (docs / "small.md").write_text("# Small\n\n```console\n$ docker run --rm smallish:1 echo hi\nhi\n```\n")
+    (tmp_path / "images.yml").write_text("smallish:1:\n  used_for: the book's small image\n")   # no recipe: pulled
+    client.images.get("busybox").tag("smallish", "1")                          # as if pulled already
+    kb = [str(ROOT / "kb"), "check"]
+    common = ["--current-engine", "off", "--docker-builder", "default", "--report-dir", str(tmp_path / "reports")]
+    try:
+        refused = subprocess.run([*kb, "book", *common], cwd=tmp_path, capture_output=True, text=True)
+        assert refused.returncode == 1, refused.stdout[-3000:]
+        assert "small.md:4: `docker run` uses image 'smallish:1', which is not in the image catalogue" \
+            in refused.stdout, refused.stdout[-3000:]
+        done = subprocess.run([*kb, "book", "--images", "images.yml", *common], cwd=tmp_path,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout[-3000:]
+        report = json.loads((tmp_path / "reports" / "blocks.json").read_text())
+        assert [(b["page"], b["status"]) for b in report["blocks"]] == [("small.md", "passed")]
+        assert "tests/test_" not in done.stdout                    # nothing but that folder's examples ran
+    finally:
+        client.images.remove("smallish:1", noprune=True)
