@@ -66,7 +66,10 @@ def pytest_addoption(parser):
                          "default) when the engine here is older than 23.0 and was provisioned by the tests")
     group.addoption("--shard", default=None, metavar="K/N",
                     help="run the K-th of N disjoint parts of the docs' page runs, balanced by the durations in "
-                         "the last report (a page, its translation and their passes stay together)")
+                         "--durations-from (a page, its translation and their passes stay together)")
+    group.addoption("--durations-from", default="reports/blocks.json", metavar="FILE",
+                    help="the report whose durations balance the shards (reports/blocks.json; every machine "
+                         "must read the same one)")
 
 
 def say(config: pytest.Config, line: str | None) -> None:
@@ -139,7 +142,7 @@ class DocsFile(pytest.File):
             yield PageErrors.from_parent(self, name=name, path_=path, error=err)
         runs = collection.plan(found, opt("docker_builder"), opt("current_engine"))
         if shard is not None:
-            runs = shards.select(runs, shard, report.read(session.settings.report_path))
+            runs = shards.select(runs, shard, report.read(Path(self.config.rootpath) / opt("durations_from")))
         for run in runs:
             yield PageCollector.from_parent(self, name=run.name, run=run)
         for path in found.snippet_files if first else []:

@@ -70,7 +70,7 @@ def test_the_workflow_passes_actionlint(actionlint):
 
 def test_the_lint_catches_a_broken_workflow(actionlint, tmp_path):
     broken = tmp_path / "broken.yml"
-    broken.write_text(WORKFLOW.read_text().replace("needs.test.outputs.tests", "needs.tset.outputs.tests")
+    broken.write_text(WORKFLOW.read_text().replace("needs.site.outputs.tests", "needs.stie.outputs.tests")
                       .replace("runs-on: ubuntu-24.04", "runs-on: ubuntu-24.04\n    timeout-minutes: soon", 1))
     kinds = {p["kind"] for p in lint(actionlint, broken)}
     assert "expression" in kinds and kinds - {"expression"}, kinds
@@ -126,6 +126,23 @@ def test_a_failed_scheduled_check_opens_or_updates_one_issue_and_a_passing_one_c
     script = next(s["with"]["script"] for s in job["steps"] if s.get("uses", "").startswith("actions/github-script"))
     for call in ("issues.create(", "issues.createComment(", "issues.update(", 'state: "closed"', "listForRepo("):
         assert call in script, call
-    steps = {s.get("name", s.get("uses")): s for s in workflow()["jobs"]["test"]["steps"]}
+    steps = {s.get("name", s.get("uses")): s for s in workflow()["jobs"]["site"]["steps"]}
     assert steps["Restore the previous report"]["uses"].startswith("actions/cache/restore")
-    assert steps["Keep the report for the next run"]["if"] == "always()"
+    assert steps["Keep the report for the next run"]["if"].startswith("always()")
+
+
+def test_the_docs_run_on_a_matrix_of_shards_whose_reports_are_joined_before_the_site_is_built():
+    jobs = workflow()["jobs"]
+    shards = jobs["docs"]["strategy"]["matrix"]["shard"]
+    count = len(shards)
+    assert count >= 2 and shards == [str(k) for k in range(1, count + 1)]
+    run = next(s["run"] for s in jobs["docs"]["steps"] if "--shard" in s.get("run", ""))
+    assert f"--shard ${{{{ matrix.shard }}}}/{count}" in run and "tests/examples.docrun" in run
+    rest = next(s["run"] for s in jobs["test"]["steps"] if "./kb test" in s.get("run", ""))
+    assert "--ignore=tests/examples.docrun" in rest
+    site = jobs["site"]
+    assert set(site["needs"]) == {"docs", "test"}
+    runs = [s.get("run", "") for s in site["steps"]]
+    merged = next(i for i, r in enumerate(runs) if "./kb report merge" in r)
+    built = next(i for i, r in enumerate(runs) if "./kb build site" in r)
+    assert merged < built                                   # the site is built from the joined report
