@@ -366,8 +366,10 @@ def _reader_names(words: list[_Word]) -> list[str]:
 
 def _simple(words: list[_Word], substituted, piped: list[SimpleCommand], fed: list[_Word]) -> SimpleCommand | None:
     i = 0
-    while i < len(words) and (words[i].text in RESERVED or words[i].text in ("[[", "]]")):
-        i += 1
+    if words and words[0].text == "case":        # case WORD in: no command until the patterns' bodies
+        return None
+    while i < len(words) and (words[i].text in RESERVED or words[i].text in ("[[", "]]", "function")):
+        i += 2 if words[i].text == "function" else 1      # function NAME { BODY }: the body's commands count
     if i < len(words) and words[i].text in ("for", "select"):
         # for NAME in WORDS: NAME takes each of the words in turn
         name, rest = words[i + 1].text if i + 1 < len(words) else "", words[i + 2:]
@@ -375,8 +377,6 @@ def _simple(words: list[_Word], substituted, piped: list[SimpleCommand], fed: li
         sources = [c for w in values for c in substituted(w.text)]
         refs = {r for w in values for r in w.refs}
         return SimpleCommand([], assigns=[Assignment(name, sources, refs)]) if name else None
-    if i < len(words) and words[i].text in ("case", "function"):
-        return None
     assigns = []
     from_xargs = False
     while i < len(words):

@@ -138,3 +138,71 @@ def test_mounts_of_the_engine_s_state_and_host_namespaces(text, words):
 
 def test_network_host_is_not_a_hazard():
     assert one("docker run --network host busybox httpd").hazards() == []
+
+
+@pytest.mark.parametrize("text, words", [
+    ('echo "a $(docker ps -q) b"', [["docker", "ps", "-q"], ["echo", "a $KB_SUBST_0 b"]]),
+    ("echo '$(docker ps -q)'", [["echo", "$(docker ps -q)"]]),                  # quoted: not run
+    ("a=`docker ps -q`; docker stop $a", [["docker", "ps", "-q"], ["docker", "stop", "$a"]]),
+    ('echo "`docker ps -q`"', [["docker", "ps", "-q"], ["echo", "$KB_SUBST_0"]]),
+    ("echo $((2+3)) && docker ps", [["echo", "$ARITH"], ["docker", "ps"]]),         # arithmetic: no command
+    ("[ $((n+1)) -gt 1 ] && docker stop web", [["[", "$ARITH", "-gt", "1", "]"], ["docker", "stop", "web"]]),
+    ('x=$(echo ")"; docker ps -q); docker stop $x', [["echo"], ["docker", "ps", "-q"], ["docker", "stop", "$x"]]),
+    ("diff <(docker ps -q) >(cat)", [["docker", "ps", "-q"], ["cat"], ["diff", "$KB_SUBST_0", "$KB_SUBST_1"]]),
+    ("env -i A=1 B=2 docker ps", [["docker", "ps"]]),
+    ("timeout -s KILL 5 docker logs web", [["docker", "logs", "web"]]),
+    ("nice -n 10 docker ps", [["docker", "ps"]]),
+    ("command docker ps; exec docker version", [["docker", "ps"], ["docker", "version"]]),
+    ("case $x in a) docker ps;; esac", [["docker", "ps"]]),
+    ("function f { docker ps; }", [["docker", "ps"]]),
+])
+def test_substitutions_quotes_arithmetic_wrappers_and_compound_commands(text, words):
+    assert [c.words for c in simple_commands(text)] == words
+
+
+@pytest.mark.parametrize("text", [
+    'echo "it\'s" && docker rm $(docker ps -q)',                 # an apostrophe inside double quotes
+    "echo 'a \"b' && docker rm $(docker ps -aq)",               # a double quote inside single quotes
+    'echo "a \\" b" && docker rm $(docker ps -aq)',             # an escaped double quote
+    'x=$(echo ")"; docker ps -q); docker stop $x',               # a parenthesis quoted in a substitution
+    "function clean { docker rm -f $(docker ps -aq); }",
+])
+def test_quotes_and_functions_do_not_hide_a_listing(text):
+    assert any("whatever `docker ps` lists" in h for d in docker_commands(text) for h in d.hazards())
+
+
+@pytest.mark.parametrize("text, path, options, operands, global_options, group_options", [
+    ("docker -H tcp://x:2375 --context ctx ps -q", ("ps",), [("-q", None)], [],
+     [("-H", "tcp://x:2375"), ("--context", "ctx")], []),
+    ("docker --log-level=debug rm web", ("rm",), [], ["web"], [("--log-level", "debug")], []),
+    ("docker -D ps", ("ps",), [], [], [("-D", None)], []),
+    ("docker -H", (), [], [], [("-H", "")], []),
+    ("docker compose -f a.yml -p demo up -d", ("compose", "up"), [("-d", None)], [], [],
+     [("-f", "a.yml"), ("-p", "demo")]),
+    ("docker compose --dry-run up", ("compose", "up"), [], [], [], [("--dry-run", None)]),
+    ("docker compose --compatibility --all-resources up web", ("compose", "up"), [], ["web"], [],
+     [("--compatibility", None), ("--all-resources", None)]),
+    ("docker rm --volumes web", ("rm",), [("--volumes", None)], ["web"], [], []),
+])
+def test_global_and_group_options(text, path, options, operands, global_options, group_options):
+    cmd = one(text)
+    assert (cmd.path, [(o.name, o.value) for o in cmd.options], cmd.operands) == (path, options, operands)
+    assert [(o.name, o.value) for o in cmd.global_options] == global_options
+    assert [(o.name, o.value) for o in cmd.group_options] == group_options
+
+
+def test_an_operand_known_only_at_run_time_is_marked():
+    assert docker_commands("docker rm web $(docker ps -q)")[1].dynamic_operands
+    assert not one("docker rm --volumes web").dynamic_operands
+    rm = one("docker rm $(echo web) other")
+    assert rm.dynamic_operands and rm.hazards() == []           # known only at run time, but no listing behind it
+
+
+@pytest.mark.parametrize("line, names", [
+    ("read -r -a arr", ["arr"]), ("read -d '' -r line", ["line"]), ("read -p x -t 5 a b", ["a", "b"]),
+    ("read", ["REPLY"]), ("read -a", ["REPLY"]), ("read -u 3 x", ["x"]),
+    ("mapfile -t -n 3 lines", ["lines"]), ("readarray", ["MAPFILE"]), ("mapfile -d '' -t arr", ["arr"]),
+])
+def test_the_variables_read_and_mapfile_set(line, names):
+    (cmd,) = simple_commands(line)
+    assert [a.name for a in cmd.assigns] == names

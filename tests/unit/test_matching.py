@@ -87,3 +87,14 @@ def test_long_outputs_do_not_recurse():
 ])
 def test_outputs_that_may_come_in_any_order(expected, actual, ok):
     assert matching.matches_in_any_order(expected, actual) is ok
+
+
+def test_carriage_returns_become_lines_and_blank_lines_around_the_output_go():
+    assert clean("\n\n10%\r50%\r100%\n\ndone\n\n") == ["10%", "50%", "100%", "", "done"]
+
+
+def test_the_diff_shows_what_was_expected_and_what_came_with_two_lines_around():
+    expected = ["a", "b", "c", "d", "e", "f"]
+    actual = ["a", "b", "c", "D", "e", "f"]
+    assert diff(expected, actual).splitlines() == [
+        "--- expected", "+++ actual", "@@ -2,5 +2,5 @@", " b", " c", "-d", "+D", " e", " f"]

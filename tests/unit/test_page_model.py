@@ -177,3 +177,33 @@ def test_a_translation_has_the_same_scenario_and_a_changed_command_does_not(docs
     en = docs("# A { #a }\n\nEnglish prose, longer than the Korean.\n\nMore.\n\n" + body, "en.md")
     other = docs("# A { #a }\n\n" + body.replace("echo hi\nhi", "echo ho\nho"), "other.md")
     assert ko.scenario_key == en.scenario_key != other.scenario_key
+
+
+def test_the_images_each_block_uses_and_makes_with_their_lines(docs):
+    page = docs("""
+        # I { #i }
+
+        ```dockerfile title="Dockerfile"
+        FROM debian:trixie-slim AS build
+        FROM busybox
+        ```
+
+        ```console
+        $ docker pull nginx
+        $ docker push localhost:5050/app:1
+        $ docker tag busybox mine:1
+        $ docker build --tag app:2 -t app:latest .
+        $ docker commit box snap:1
+        $ docker run --rm app:2 true
+        $ docker tag alone
+        ```
+    """)
+    uses = [(u.ref, u.line, u.what, u.made) for b in page.blocks for u in b.images()]
+    assert uses == [
+        ("debian:trixie-slim", 4, "Dockerfile: FROM", False), ("busybox", 5, "Dockerfile: FROM", False),
+        ("nginx", 9, "`docker pull`", False),                    # a push names no image it uses
+        ("busybox", 11, "`docker tag`", False), ("mine:1", 11, "`docker tag`", True),
+        ("app:2", 12, "`docker build`", True), ("app:latest", 12, "`docker build`", True),
+        ("snap:1", 13, "`docker commit`", True),
+        ("app:2", 14, "`docker run`", False),
+        ("alone", 15, "`docker tag`", False)]                    # no target: nothing made
