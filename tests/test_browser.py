@@ -486,6 +486,11 @@ def test_the_translation_notice_appears_and_goes_as_the_commits_say(new_page, pr
         expect(notice).to_contain_text("The Korean original of this page changed on 2026-02-03")
         assert notice.evaluate("n => n.getBoundingClientRect().top") < page.locator("h1").evaluate(
             "h => h.getBoundingClientRect().bottom") + 200, "the notice is at the top of the page"
+        diff = notice.locator("details.translation-diff pre")
+        expect(diff).to_be_hidden()                       # folded: for the translator
+        notice.locator("details.translation-diff summary").click()
+        expect(diff).to_be_visible()
+        expect(diff).to_contain_text("+실행한 뒤에는 `docker rm`으로 지웁니다.")
         notice.locator("a[hreflang=ko]").click()
         page.wait_for_load_state("load")
         assert urlparse(page.url).path == "/containers/"
