@@ -17,12 +17,16 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import BUILDS, ROOT, build_site
-from git_project import build, commit, edit
+from conftest import BUILDS, LANGS, ROOT, build_site, mkdocs_build
+from git_project import build, commit, edit, new_project
 from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from report_fixture import write_report
+from test_addresses import anchors_tool, move_containers_page, replace
 
-from docmodel.page import ConsoleBlock, read_page
+from docmodel.page import ConsoleBlock, NotRunBlock, find_pages, read_page
 from docmodel.snippets import SnippetStore
+from macros.glossary import load as load_glossary
 from provision.browser import ARGS, ensure_chromium
 
 SCREENSHOTS = ROOT / "reports" / "screenshots"
@@ -32,6 +36,13 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
+
+
+def serve(directory: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
+    """`directory` served on a spare local port: (its address, the server to shut down)."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{httpd.server_address[1]}", httpd
 
 
 @pytest.fixture(scope="module", params=list(BUILDS))
@@ -116,9 +127,10 @@ def page(browser, requests_made) -> Page:
     assert not elsewhere(requests_made), "requests to other hosts:\n" + "\n".join(elsewhere(requests_made))
 
 
-def search(page: Page, query: str) -> list[str]:
+def search(page: Page, query: str, none_found_after: float | None = None) -> list[str]:
     """Type into the site's search and return the paths of the result pages: Material's search
-    box, or Zensical's search dialog (a button opens it; Playwright's locators enter its shadow DOM)."""
+    box, or Zensical's search dialog (a button opens it; Playwright's locators enter its shadow DOM).
+    With `none_found_after` (seconds), no result by then is an empty list rather than a failure."""
     if page.locator(".md-search__button").count():                       # Zensical
         page.locator(".md-search__button").click()
         box = page.locator("dialog input[role=combobox]")
@@ -129,7 +141,12 @@ def search(page: Page, query: str) -> list[str]:
         results = ".md-search-result__item > .md-search-result__link"
     box.fill(query)
     page.keyboard.press("End")        # Material searches on keyup; filling Hangul fires none
-    page.locator(results).first.wait_for(timeout=10_000)
+    try:
+        page.locator(results).first.wait_for(timeout=1000 * (none_found_after or 10))
+    except PlaywrightTimeout:
+        if none_found_after is None:
+            raise
+        return []
     hrefs = page.locator(results).evaluate_all("links => links.map(a => a.href)")
     return [urlparse(h).path for h in hrefs]
 
@@ -469,6 +486,11 @@ def test_the_translation_notice_appears_and_goes_as_the_commits_say(new_page, pr
         expect(notice).to_contain_text("The Korean original of this page changed on 2026-02-03")
         assert notice.evaluate("n => n.getBoundingClientRect().top") < page.locator("h1").evaluate(
             "h => h.getBoundingClientRect().bottom") + 200, "the notice is at the top of the page"
+        diff = notice.locator("details.translation-diff pre")
+        expect(diff).to_be_hidden()                       # folded: for the translator
+        notice.locator("details.translation-diff summary").click()
+        expect(diff).to_be_visible()
+        expect(diff).to_contain_text("+실행한 뒤에는 `docker rm`으로 지웁니다.")
         notice.locator("a[hreflang=ko]").click()
         page.wait_for_load_state("load")
         assert urlparse(page.url).path == "/containers/"
@@ -543,3 +565,247 @@ def test_offline_archive_language_links_work_without_javascript(new_page, archiv
     switch_language(page, "ko")
     assert page.url == (archive / "images.html").as_uri()
     expect(page.locator("html")).to_have_attribute("lang", "ko")
+
+
+# --- the mark under every example (macros/marks.py) ---
+
+MARKS = {
+    "ko": {"both": "2026-12-05에 도커 엔진 20.10, 28.5에서 확인했습니다.",
+           "failed": "2026-12-05부터 도커 엔진 28.5에서 실패하고 있습니다.",
+           "one": "2026-12-05에 도커 엔진 20.10에서 확인했습니다.",
+           "illustrative": "실행하지 않는 예입니다: "},
+    "en": {"both": "checked on Engine 20.10 and 28.5, 2026-12-05",
+           "failed": "failing since 2026-12-05 on Engine 28.5",
+           "one": "checked on Engine 20.10, 2026-12-05",
+           "illustrative": "not run: "},
+}
+
+
+@pytest.fixture(scope="module", params=list(BUILDS))
+def marked_site(request, tmp_path_factory):
+    """The site built (by each generator) with a test report on the docs as they are now: every
+    example passed on both engines, but on containers.md the second one failed on 28.5 (and the
+    ones after it were not run there)."""
+    folder = tmp_path_factory.mktemp("marked")
+    report = write_report(folder / "blocks.json", ROOT / "docs", ROOT / "snippets", {"containers.md": 1})
+    done = build_site(request.param, folder / "site", env={"DOCKER_KB_REPORT": str(report)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    base, httpd = serve(folder / "site")
+    yield base, request.param
+    httpd.shutdown()
+
+
+def illustrated_page() -> tuple[str, str]:
+    """(the first page with an illustrative block, as its path from a language's root; its reason)."""
+    for source in find_pages(ROOT / "docs" / "ko"):
+        page = read_page(source, ROOT / "docs", SnippetStore(ROOT / "snippets"))
+        block = next((b for b in page.blocks if isinstance(b, NotRunBlock) and b.status == "illustrative"), None)
+        if block is not None:
+            return source.relative_to(ROOT / "docs" / "ko").with_suffix("").as_posix() + "/", block.reason
+    raise AssertionError("no page has an illustrative block")
+
+
+MARKS_UNDER_BLOCKS = """() => [...document.querySelectorAll("article .docrun-mark")].every(
+    m => m.previousElementSibling && m.previousElementSibling.matches("div.highlight"))"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_example_carries_its_mark_from_the_report(new_page, marked_site, lang):
+    base, _built_by = marked_site
+    root = "/" if lang == "ko" else "/en/"
+    page = new_page()
+    page.goto(f"{base}{root}containers/")
+    marks = page.locator("article .docrun-mark")
+    expect(marks).to_have_count(page.locator("article div.highlight").count())
+    assert page.evaluate(MARKS_UNDER_BLOCKS), "each mark sits right under its code block"
+    text = MARKS[lang]
+    assert marks.evaluate_all("ms => ms.map(m => m.dataset.status)")[:3] == ["passed", "failed", "passed"]
+    expect(marks.nth(0)).to_have_text(text["both"])
+    expect(marks.nth(1)).to_have_text(text["failed"])
+    expect(marks.nth(2)).to_have_text(text["one"])
+    expect(marks.nth(0)).to_be_visible()
+    body_size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('article p')).fontSize)")
+    assert marks.nth(0).evaluate("m => parseFloat(getComputedStyle(m).fontSize)") < body_size, "a small mark"
+
+    path, reason = illustrated_page()
+    page.goto(f"{base}{root}{path}")
+    illustrative = page.locator("article .docrun-mark[data-status=illustrative]").first
+    expect(illustrative).to_have_text(text["illustrative"] + reason)
+
+
+def contrast(fg: str, bg: str) -> float:
+    """WCAG contrast ratio of computed colours (`rgb(...)` / `rgba(...)`; fg blended over bg)."""
+    def channels(css):
+        values = [float(v) for v in re.findall(r"[\d.]+", css)]
+        return values[:3], (values[3] if len(values) > 3 else 1.0)
+    (back, _), (front, alpha) = channels(bg), channels(fg)
+    blended = [alpha * f + (1 - alpha) * b for f, b in zip(front, back, strict=True)]
+
+    def lum(rgb):
+        lin = [(c / 255 / 12.92) if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    light, dark = sorted((lum(blended), lum(back)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_marks_are_readable_in_light_and_dark(new_page, marked_site, request):
+    base, built_by = marked_site
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for colours in ("light", "dark"):
+        page = new_page(color_scheme=colours)
+        for lang, root in (("ko", "/"), ("en", "/en/")):
+            page.goto(f"{base}{root}containers/")
+            expect_scheme(page, "slate" if colours == "dark" else "default")
+            background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            for status in ("passed", "failed"):
+                mark = page.locator(f"article .docrun-mark[data-status={status}]").first
+                ratio = contrast(mark.evaluate("m => getComputedStyle(m).color"), background)
+                assert ratio >= 4.5, f"{lang}, {colours}: a {status} mark's contrast is {ratio:.2f}"
+            failed = page.locator("article .docrun-mark[data-status=failed]").first
+            failed.scroll_into_view_if_needed()
+            page.evaluate("window.scrollBy(0, -window.innerHeight / 3)")
+            suffix = "" if built_by == "mkdocs" else f"-{built_by}"
+            target = SCREENSHOTS / f"marks-{lang}-{colours}{suffix}.png"
+            page.screenshot(path=str(target))
+            assert target.stat().st_size > 10_000
+
+
+# --- Korean search that knows the glossary (macros/synonyms.py) ---
+
+def article_text(html: Path) -> str:
+    text = html.read_text(encoding="utf-8")
+    article = text[text.find("<article"):text.find("</article>")]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", article)).lower()
+
+
+def found_only_through_the_other_language(site: Path, lang: str) -> list[tuple[str, str]]:
+    """(a glossary term as a reader types it in the other language, a page of `lang` that has the
+    term only in this site's spelling), one-word terms on as few pages as possible first, so the
+    page is among the first results. On the Korean site the English is typed in the plural
+    ("volumes"): a Korean page gives the English term, in the singular, in parentheses at its
+    first use."""
+    root = site if lang == "ko" else site / lang
+    prefix = "/" if lang == "ko" else "/en/"
+    texts = {f"{prefix}{html.parent.name}/": article_text(html) for html in root.glob("*/index.html")
+             if html.parent.name not in ("glossary", "en", "assets", "search")}
+    candidates = []
+    for term in load_glossary(ROOT / "docs" / "glossary.yml"):
+        own, other = (term.ko, term.en) if lang == "ko" else (term.en, term.ko)
+        if " " in own or " " in other or own.lower() == other.lower():
+            continue
+        if lang == "ko":
+            if not re.fullmatch(r"[a-z]+[^s]", other) or other.endswith("ing"):
+                continue
+            other += "s"
+        having = [path for path, text in texts.items() if own.lower() in text]
+        only = [path for path in having if other.lower() not in texts[path]]
+        if only:
+            candidates.append((len(having), other, only[0]))
+    return [(query, path) for _count, query, path in sorted(candidates)]
+
+
+@pytest.mark.parametrize("query", ["도커파일", "도커 파일"])
+def test_korean_spellings_of_dockerfile_find_the_dockerfile_pages(page, server, query):
+    page.goto(f"{server}/")
+    paths = search(page, query)
+    assert "/dockerfile/" in paths[:3], paths
+    assert not any(p.startswith("/en/") for p in paths), paths
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_term_in_the_other_language_finds_the_pages_that_use_this_languages_spelling(new_page, served_site,
+                                                                                         server, lang):
+    """An English term on the Korean site ("volumes") finds the Korean pages (볼륨), a Korean one on
+    the English site the English pages. The first term whose page the search can't find without
+    the synonyms (their script blocked) is the one tried with them."""
+    home = "/" if lang == "ko" else "/en/"
+    without = new_page()
+    without.route("**/search-synonyms.js", lambda route: route.abort())
+    page = new_page()
+    for query, expected in found_only_through_the_other_language(served_site, lang)[:6]:
+        without.goto(f"{server}{home}")
+        if expected in search(without, query, none_found_after=5):
+            continue                  # found anyway (the search's own stemming): proves nothing
+        page.goto(f"{server}{home}")
+        paths = search(page, query)
+        assert expected in paths, f"{query!r} on the {lang} site: {paths}"
+        assert all(p.startswith("/en/") for p in paths) == (lang == "en"), paths
+        return
+    raise AssertionError(f"no glossary term whose {lang} page only the synonyms find: the test proves nothing")
+
+
+def test_offline_archive_search_knows_the_korean_spellings(page, archive, requests_made):
+    for query in ("도커파일", "도커 파일"):
+        page.goto((archive / "index.html").as_uri())
+        paths = search(page, query)
+        assert any(p.endswith("/dockerfile.html") for p in paths[:3]), (query, paths)
+    assert all(urlparse(u).scheme in ("file", "data", "blob", "about") for u in requests_made), requests_made
+
+
+# --- old addresses land on the new place (macros/addresses.py) ---
+
+def moved_project(folder: Path) -> Path:
+    """A small project whose pages and anchors were recorded, then containers.md became
+    lifecycle.md (its #run now #start) and the home page's #home became #welcome, all declared."""
+    project = new_project(folder)
+    assert anchors_tool(project, "--update").returncode == 0
+    move_containers_page(project)
+    replace(project, "index.md", "{ #home }", "{ #welcome }")
+    (project / "docs" / "redirects.yml").write_text(
+        "containers.md: lifecycle.md\ncontainers.md#run: lifecycle.md#start\nindex.md#home: index.md#welcome\n",
+        encoding="utf-8")
+    return project
+
+
+@pytest.fixture(scope="module", params=list(BUILDS))
+def moved_site(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("moved")
+    project = moved_project(folder)
+    done = build_site(request.param, folder / "site", project=project,
+                      env={"PYTHONPATH": str(ROOT), "DOCKER_KB_REPORT": str(folder / "none.json")})
+    assert done.returncode == 0, done.stdout + done.stderr
+    base, httpd = serve(folder / "site")
+    yield base
+    httpd.shutdown()
+
+
+@pytest.mark.parametrize("old, new", [
+    ("containers/#run", "lifecycle/#start"),
+    ("containers/", "lifecycle/"),
+    ("containers/#containers", "lifecycle/#containers"),
+    ("#home", "#welcome"),
+    ("en/containers/#run", "en/lifecycle/#start"),
+    ("en/#home", "en/#welcome"),
+])
+def test_an_old_address_lands_on_the_new_place(new_page, moved_site, old, new):
+    page = new_page()
+    page.goto(f"{moved_site}/{old}")
+    page.wait_for_url(f"{moved_site}/{new}")
+    anchor = urlparse(page.url).fragment
+    if anchor:
+        expect(page.locator(f"article [id='{anchor}']")).to_have_count(1)
+
+
+def test_an_old_page_address_lands_on_the_new_page_without_javascript(new_page, moved_site):
+    page = new_page(java_script_enabled=False)
+    page.goto(f"{moved_site}/containers/")
+    page.wait_for_url(f"{moved_site}/lifecycle/")
+    expect(page.locator("article h1#containers")).to_have_count(1)
+
+
+def test_an_old_address_lands_on_the_new_place_from_the_file_system(new_page, tmp_path):
+    """The build ./kb archive makes (OFFLINE=true: .html files), opened from file://."""
+    project = moved_project(tmp_path)
+    site = tmp_path / "offline"
+    done = mkdocs_build(site, project=project, env={"OFFLINE": "true", "PYTHONPATH": str(ROOT),
+                                                     "DOCKER_KB_REPORT": str(tmp_path / "none.json")})
+    assert done.returncode == 0, done.stdout + done.stderr
+    page = new_page()
+    for old, new in (("containers.html#run", "lifecycle.html#start"), ("containers.html", "lifecycle.html"),
+                     ("index.html#home", "index.html#welcome"), ("en/containers.html#run", "en/lifecycle.html#start")):
+        page.goto((site / old.split("#")[0]).as_uri() + ("#" + old.split("#")[1] if "#" in old else ""))
+        target = (site / new.split("#")[0]).as_uri() + ("#" + new.split("#")[1] if "#" in new else "")
+        page.wait_for_url(target)
+        anchor = urlparse(page.url).fragment
+        if anchor:
+            expect(page.locator(f"article [id='{anchor}']")).to_have_count(1)

@@ -34,10 +34,12 @@ NOT_PAGES = ("assets/", "search/", "en/", "404.html")
 
 
 def built_pages(site: Path, lang: str) -> set[str]:
-    """The pages of one language's site, as paths from its root (containers/index.html)."""
+    """The pages of one language's site, as paths from its root (containers/index.html): not the
+    redirect pages left where a page used to be (docs/redirects.yml)."""
     root = site if lang == "ko" else site / lang
     return {path.relative_to(root).as_posix() for path in root.rglob("*.html")
-            if not path.relative_to(root).as_posix().startswith(NOT_PAGES)}
+            if not path.relative_to(root).as_posix().startswith(NOT_PAGES)
+            and '<meta name="kb-redirect"' not in path.read_text(encoding="utf-8")}
 
 
 def test_both_builds_have_the_same_pages_in_both_languages(built_site, zensical_site):
