@@ -76,6 +76,11 @@ class Shell:
             self.launcher.kill_descendants(self)
             if not self._wait_done(10):
                 raise ShellDied("the page's shell did not recover after a timed-out command")
+            # bash reports the background jobs it lost when it next reaps them: here, not in the
+            # next command's output
+            self._send(f"{{ wait; }} > /dev/null 2>&1; echo {DONE}\n")
+            if not self._wait_done(10):
+                raise ShellDied("the page's shell did not recover after a timed-out command")
         output = out.read_text(errors="replace") if out.exists() else ""
         status = int(rc.read_text().strip() or 0) if finished and rc.exists() else None
         return Result(output, status)
