@@ -60,11 +60,17 @@ class Load:
     def __enter__(self) -> Load:
         for p in self.burners:
             p.start()
-        self._start_builds()
+        from provision import ProvisionError
+        from provision.engine import ENGINE_FAULTS
+        try:
+            self._start_builds()
+        except (*ENGINE_FAULTS, ProvisionError) as err:
+            print(f"flake-hunt: CPU load only this run: the build loop's engine did not start ({err})")
         return self
 
     def _start_builds(self) -> None:
         from provision import prepare
+        from provision.checked_on import Role
         from provision.machines import remove, start_engine_container
         host = prepare(log=lambda line: None)
         if not host.provisioned:
@@ -72,7 +78,7 @@ class Load:
             return
         work = Path(tempfile.mkdtemp(prefix="kb-flake-load-"))
         (work / "Dockerfile").write_text(LOAD_DOCKERFILE)
-        self._engine = start_engine_container(host, "current", run_id=f"flake{os.getpid()}", role="load",
+        self._engine = start_engine_container(host, Role.CURRENT, run_id=f"flake{os.getpid()}", role="load",
                                               mounts=[work], log=lambda line: None)
         self._remove = lambda: remove(host.client, self._engine.container_id)
         env = {**os.environ, "DOCKER_HOST": self._engine.base_url}
@@ -93,7 +99,12 @@ class Load:
             if p.is_alive():
                 p.kill()
         if self._engine is not None:
-            self._remove()
+            from provision.engine import ENGINE_FAULTS
+            try:
+                self._remove()
+            except ENGINE_FAULTS as err:
+                print(f"flake-hunt: the build loop's engine could not be removed now ({err}); "
+                      "the next run removes it")
 
 
 def _key(block: dict) -> tuple:
