@@ -159,4 +159,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:
+        sys.exit("flake-hunt: interrupted; the reports of the runs that ended are in reports/flake-hunt/")
