@@ -38,9 +38,15 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve(directory: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
+class Server(http.server.ThreadingHTTPServer):
+    """A local HTTP server that doesn't turn away a browser opening many connections at once on
+    a busy machine (socketserver's default backlog is 5): a refused script would go unnoticed."""
+    request_queue_size = 128
+
+
+def serve(directory: Path) -> tuple[str, Server]:
     """`directory` served on a spare local port: (its address, the server to shut down)."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
+    httpd = Server(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{httpd.server_address[1]}", httpd
 
@@ -54,7 +60,7 @@ def served_site(request) -> Path:
 @pytest.fixture(scope="module")
 def server(served_site):
     handler = functools.partial(QuietHandler, directory=str(served_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd = Server(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
@@ -109,7 +115,7 @@ class SubPathHandler(QuietHandler):
 
 @pytest.fixture(scope="module")
 def sub_path_server(served_site):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SubPathHandler,
+    httpd = Server(("127.0.0.1", 0), functools.partial(SubPathHandler,
                                                                                  directory=str(served_site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}{SubPathHandler.PREFIX}"
@@ -415,7 +421,7 @@ class PagesHandler(QuietHandler):
 def pages_site(request, tmp_path_factory):
     """The site built (by each generator) for its published address (SITE_URL, REPO_URL set)
     and served there."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), QuietHandler)
+    httpd = Server(("127.0.0.1", 0), QuietHandler)
     base = f"http://127.0.0.1:{httpd.server_address[1]}{PagesHandler.PREFIX}"
     site = tmp_path_factory.mktemp("published") / "site"
     done = build_site(request.param, site, env={"SITE_URL": base, "REPO_URL": "https://github.com/example/docker-kb",
@@ -467,7 +473,7 @@ def test_the_translation_notice_appears_and_goes_as_the_commits_say(new_page, pr
     """A real git repository (test_translation_status's project): the English page shows the
     notice once its Korean original changes, links to it, and loses it once it catches up."""
     built = build(project, generator)
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler,
+    httpd = Server(("127.0.0.1", 0), functools.partial(QuietHandler,
                                                                                  directory=str(built.site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     english = f"http://127.0.0.1:{httpd.server_address[1]}/en/containers/"
@@ -706,7 +712,11 @@ def found_only_through_the_other_language(site: Path, lang: str) -> list[tuple[s
 
 @pytest.mark.parametrize("query", ["도커파일", "도커 파일"])
 def test_korean_spellings_of_dockerfile_find_the_dockerfile_pages(page, server, query):
+    failed = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
     page.goto(f"{server}/")
+    page.wait_for_load_state("networkidle")
+    assert not failed, f"requests failed: {failed}"
     paths = search(page, query)
     assert "/dockerfile/" in paths[:3], paths
     assert not any(p.startswith("/en/") for p in paths), paths
