@@ -3,11 +3,11 @@ the original it was translated from.
 
 - At the end of each page, beside the "examples last passed" note: the date of the last
   commit that changed the page (`git_dates.History.last_change`).
-- A translation records the revision of the original it follows, in its front matter:
+- A translation records the revision of the original it follows, in a comment readers don't
+  see, on a line of its own (at its end: the lines of the page, and so the runner's report
+  on them, stay where they are):
 
-      ---
-      original_revision: 3f1c0e2d9a4b...     # written by ./kb translation ack PAGE
-      ---
+      <!-- original_revision: 3f1c0e2d9a4b... -->     (written by ./kb translation ack PAGE)
 
   Without one, it follows the original as it was when the translation's prose last changed
   (a commit that changes both pages puts them in step; the translation catching up later
@@ -80,46 +80,40 @@ def changed_note(change: Change | None, lang: str) -> str:
     return f'<p class="kb-changed">{_text(lang)["changed"].format(date=_time(change))}</p>'
 
 
+RECORD = re.compile(rf"^<!--\s*{KEY}\s*:\s*(?P<value>.*?)\s*-->\s*$")
+
+
 def recorded_revision(page: Path, shown: str) -> str | None:
-    """The revision of the original the translation at `page` records in its front matter."""
-    lines = page.read_text(encoding="utf-8-sig").splitlines()
-    if not lines or lines[0].strip() != "---":
-        return None
-    for number, line in enumerate(lines[1:], start=2):
-        if line.strip() in ("---", "..."):
-            return None
-        found = re.match(rf"^{KEY}\s*:\s*(.*?)\s*(?:#.*)?$", line)
+    """The revision of the original the translation at `page` records (see the module's docstring)."""
+    for number, line in enumerate(page.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        found = RECORD.match(line)
         if found:
-            value = found[1].strip("'\"")
-            if not REVISION.match(value):
-                raise SourceError(shown, number, f"{KEY}: {value!r} is not a commit hash (7 to 40 hex digits): "
-                                                 "./kb translation ack writes it")
-            return value
+            if not REVISION.match(found["value"]):
+                raise SourceError(shown, number, f"{KEY}: {found['value']!r} is not a commit hash "
+                                                 "(7 to 40 hex digits): ./kb translation ack writes it")
+            return found["value"]
     return None
 
 
 def record_revision(page: Path, revision: str) -> None:
-    """Write `original_revision: REVISION` into the page's front matter (made if it has none)."""
-    text = page.read_text(encoding="utf-8")
-    line = f"{KEY}: {revision}"
-    lines = text.split("\n")
-    if lines[0].strip() == "---" and any(x.strip() in ("---", "...") for x in lines[1:]):
-        end = next(i for i, x in enumerate(lines[1:], start=1) if x.strip() in ("---", "..."))
-        at = next((i for i in range(1, end) if re.match(rf"^{KEY}\s*:", lines[i])), None)
-        if at is None:
-            lines.insert(end, line)
-        else:
-            lines[at] = line
-        page.write_text("\n".join(lines), encoding="utf-8")
+    """Record `revision` in the page: its record line replaced, or one added at its end."""
+    lines = page.read_text(encoding="utf-8").split("\n")
+    record = f"<!-- {KEY}: {revision} -->"
+    at = next((i for i, line in enumerate(lines) if RECORD.match(line)), None)
+    if at is not None:
+        lines[at] = record
     else:
-        page.write_text(f"---\n{line}\n---\n\n{text}", encoding="utf-8")
+        while lines and not lines[-1].strip():
+            lines.pop()
+        lines += ["", record, ""]
+    page.write_text("\n".join(lines), encoding="utf-8")
 
 
 @dataclass(frozen=True)
 class Follows:
     """Where a translation stands against its original."""
     revision: Change          # the revision of the original it follows
-    recorded: bool            # written in its front matter (else: implied by its last prose change)
+    recorded: bool            # written in the translation (else: implied by its last prose change)
     before: str               # the original's text at that revision
     now: str                  # the original's text now (its last commit)
     newer: Change | None      # the original's last prose change, when that is not the revision's prose

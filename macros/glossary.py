@@ -26,7 +26,18 @@ class Term:
         return "term-" + re.sub(r"[^a-z0-9]+", "-", self.en.lower()).strip("-")
 
 
+_loaded: dict[Path, tuple[int, list[Term]]] = {}     # Zensical asks for every page
+
+
 def load(path: Path) -> list[Term]:
+    """The glossary's terms, read again only when the file changed."""
+    stamp = path.stat().st_mtime_ns
+    if path not in _loaded or _loaded[path][0] != stamp:
+        _loaded[path] = (stamp, _read(path))
+    return list(_loaded[path][1])
+
+
+def _read(path: Path) -> list[Term]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     except yaml.YAMLError as err:

@@ -250,13 +250,13 @@ def test_every_code_block_gets_its_mark_from_the_report(generator, project, tmp_
 
 
 def test_marks_follow_their_blocks_when_lines_moved_since_the_run(generator, project, tmp_path):
-    """The report was made before the page got front matter and a new paragraph: every line moved."""
+    """The report was made before the page got front matter and new paragraphs: every line moved."""
     root = project(MARKED)
     report = report_for(root, tmp_path / "blocks.json")
     for lang in ("ko", "en"):
         page = root / "docs" / lang / "index.md"
         text = page.read_text().replace("# Home { #home }\n", "# Home { #home }\n\nA new paragraph.\n\nAnd more.\n")
-        page.write_text("---\noriginal_revision: 0123456\n---\n\n" + text)
+        page.write_text("---\ntitle: Home\n---\n\n" + text)
     site, done = build(generator, root, DOCKER_KB_REPORT=str(report))
     assert done.returncode == 0, done.stderr
     assert marks_after_code((site / "en" / "index.html").read_text()) == EXPECTED_MARKS["en"]

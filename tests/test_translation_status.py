@@ -73,6 +73,10 @@ def test_the_notice_shows_the_translator_the_korean_changes(generator, project):
     assert diff[0].startswith("--- ko/containers.md (") and diff[1] == "+++ ko/containers.md (now)"
 
 
+def page_of(project: Path, lang: str = "en") -> str:
+    return (project / "docs" / lang / "containers.md").read_text(encoding="utf-8")
+
+
 def translation(project: Path, *args: str) -> subprocess.CompletedProcess:
     """`./kb translation ARGS` in the project (the tools of this checkout, the project's macros)."""
     return subprocess.run([sys.executable, "-m", "tools.translation", *args], cwd=project, capture_output=True,
@@ -93,7 +97,8 @@ def test_ack_records_the_korean_version_the_translation_follows(generator, proje
     assert done.returncode == 0, done.stderr
     korean = git(project, "log", "-1", "--format=%H", "--", "docs/ko/containers.md").strip()
     page = (project / "docs" / "en" / "containers.md").read_text(encoding="utf-8")
-    assert page.startswith(f"---\noriginal_revision: {korean}\n---\n\n# Containers")
+    assert page.startswith("# Containers { #containers }\n"), "the page's lines stay where they are"
+    assert page.endswith(f"Remove it when you are done.\n\n<!-- original_revision: {korean} -->\n")
     commit(project, "2026-02-04T09:00:00+00:00", "en: follows the Korean page of 2026-02-03")
     built = build(project, generator)
     assert built.notices("en") == [] and behind_lines(built.log) == []
@@ -108,6 +113,11 @@ def test_ack_records_the_korean_version_the_translation_follows(generator, proje
     diff = translation(project, "diff", "en/containers.md")
     assert diff.returncode == 0 and "-컨테이너(container)는 이미지에서" in diff.stdout
     assert "+컨테이너(container)란 이미지에서" in diff.stdout
+
+    assert translation(project, "ack", "containers.md").returncode == 0
+    newer = git(project, "log", "-1", "--format=%H", "--", "docs/ko/containers.md").strip()
+    records = [line for line in page_of(project).splitlines() if "original_revision" in line]
+    assert records == [f"<!-- original_revision: {newer} -->"], "the record is replaced, not added again"
 
 
 def test_a_korean_change_the_english_was_written_from_is_acknowledged_once(generator, project):
@@ -132,18 +142,18 @@ def test_ack_refuses_a_korean_page_with_changes_not_committed(project):
 
 def test_a_recorded_version_that_is_not_a_commit_fails_the_build_naming_file_and_line(generator, project):
     page = project / "docs" / "en" / "containers.md"
-    page.write_text("---\ntitle: Containers\noriginal_revision: yesterday\n---\n\n" + page.read_text(),
-                    encoding="utf-8")
+    page.write_text(page.read_text() + "\n<!-- original_revision: yesterday -->\n", encoding="utf-8")
     done = build_site(generator, project.parent / "site", project=project,
                       env={"PYTHONPATH": str(ROOT), "DOCKER_KB_REPORT": str(project.parent / "none.json")})
     assert done.returncode != 0
-    assert "docs/en/containers.md:3: original_revision: 'yesterday' is not a commit hash" in done.stderr
+    line = page.read_text().splitlines().index("<!-- original_revision: yesterday -->") + 1
+    assert f"docs/en/containers.md:{line}: original_revision: 'yesterday' is not a commit hash" in done.stderr
     assert "Traceback" not in done.stdout + done.stderr
 
 
 def test_a_recorded_version_this_clone_does_not_have_says_nothing(generator, project):
     page = project / "docs" / "en" / "containers.md"
-    page.write_text("---\noriginal_revision: 0123456789abcdef0123\n---\n\n" + page.read_text(), encoding="utf-8")
+    page.write_text(page.read_text() + "\n<!-- original_revision: 0123456789abcdef0123 -->\n", encoding="utf-8")
     commit(project, "2026-05-01T10:00:00+00:00", "en: a revision from another clone")
     edit(project, "ko", "실행한 뒤에는 지웁니다.", "실행한 뒤에는 바로 지웁니다.")
     commit(project, "2026-05-02T10:00:00+00:00", "ko: wording")

@@ -1,7 +1,7 @@
 """`./kb translation ack|diff|status`: which version of the Korean original each translation follows.
 
 - `ack PAGE...` records in each translation of PAGE (docs/en/PAGE) that it follows the original
-  as it is now: `original_revision:` in its front matter, the last commit that changed the
+  as it is now: `<!-- original_revision: ... -->` at its end, the last commit that changed the
   original (commit the original first). The page's notice goes once that is committed.
 - `diff PAGE` prints the original's changes since the version its translations follow.
 - `status` lists every translation, the version it follows and whether it is behind.

@@ -7,6 +7,8 @@
  * box still shows what was typed:
  *
  * - a spelling to avoid (도커파일, 도커 파일) becomes the site's own (Dockerfile): no page uses it;
+ * - the site's own spelling written with other spacing (바인드마운트) is written as the pages do
+ *   (바인드 마운트): the search reads words between spaces;
  * - the other language's term (container on the Korean site) brings the site's own along
  *   (컨테이너) where the search finds pages with any of the words (Material's), or becomes it
  *   where the search wants every word on the page (Zensical's).
@@ -27,6 +29,8 @@
   var HANGUL = /[\uac00-\ud7a3]/;
   var LATIN = /[a-z0-9]/;
   var PARTICLE = "(?:(?:을|를|이|가|은|는|의|에|에서|으로|로|와|과|도|만)(?=\\s|$))?";
+
+  function squeeze(text) { return text.toLowerCase().replace(/[\s-]/g, ""); }
 
   function escape(c) { return c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
 
@@ -64,7 +68,7 @@
     var rewritten = query.replace(spellings, function (match) {
       var groupsFound = Array.prototype.slice.call(arguments, 1, entries.length + 1);
       var entry = entries[groupsFound.findIndex(function (g) { return g !== undefined; })];
-      if (entry.kind === "own") return match;
+      if (entry.kind === "own") return squeeze(match) === squeeze(entry.target) ? entry.target : match;
       if (entry.kind === "avoid" || every) return entry.target;
       along.push(entry.target);
       return match;
