@@ -26,6 +26,7 @@ from docmodel.errors import SourceError, SourceErrors
 from docmodel.page import Page
 from docmodel.snippets import SnippetStore, check_shared
 from provision import checked_on
+from provision.catalogue import CatalogueError
 from provision.catalogue import load as load_catalogue
 
 from . import collection, report, shards
@@ -105,7 +106,11 @@ def _session(config: pytest.Config) -> Session:
         opt = config.getoption
         settings = Settings(timeout=opt("block_timeout"), update=opt("update"), verbose=config.get_verbosity() > 0,
                             report_path=Path(config.rootpath) / opt("report_dir") / "blocks.json")
-        catalogue = load_catalogue(Path(opt("images")).resolve()) if opt("images") else load_catalogue()
+        try:
+            catalogue = load_catalogue(Path(opt("images")).resolve(), adopted=True) if opt("images") \
+                else load_catalogue()
+        except CatalogueError as err:
+            raise pytest.UsageError(str(err)) from None
         cache = ChangedCache(getattr(config, "cache", None), reuse=opt("changed"))
         config.stash[SESSION] = Session(settings, cache, catalogue, say=lambda line: say(config, line))
         try:
@@ -113,6 +118,18 @@ def _session(config: pytest.Config) -> Session:
         except ValueError:
             pass  # not the main thread
     return config.stash[SESSION]
+
+
+def pytest_configure(config):
+    """Options that can be wrong are checked before anything is collected (a clear error, no traceback)."""
+    opt = config.getoption
+    try:
+        if opt("images"):
+            load_catalogue(Path(opt("images")).resolve(), adopted=True)
+        if opt("shard"):
+            shards.Shard.parse(opt("shard"))
+    except (CatalogueError, shards.ShardError) as err:
+        raise pytest.UsageError(str(err)) from None
 
 
 def pytest_collect_file(file_path: Path, parent):

@@ -86,11 +86,11 @@ class Catalogue:
         return [i.ref for i in self.images]
 
 
-def load(path: Path = CATALOGUE_FILE) -> Catalogue:
+def load(path: Path = CATALOGUE_FILE, adopted: bool = False) -> Catalogue:
     """The project's catalogue (every image with an offline recipe, its Debian suite and version
-    command), or another list of images in the same format (`--images`), where those are optional:
-    an image without an offline recipe can only be pulled."""
-    own = path.resolve() == CATALOGUE_FILE.resolve()
+    command), or (`adopted`) the list of images of someone else's docs (`--images`), where those
+    are optional: an image without an offline recipe can only be pulled."""
+    own = not adopted
     try:
         raw = yaml.safe_load(path.read_text()) or {}
     except OSError as err:

@@ -319,7 +319,7 @@ def test_reports_list_every_block_in_json_and_junit(client, tmp_path):
     blocks = run.blocks()
     assert [(b["line"], b["kind"], b["status"], b["reason"]) for b in blocks] == [
         (4, "illustrative", "illustrative", "shows the steps, not commands"),
-        (9, "skip", "skipped", "needs a second machine"),
+        (9, "skipped", "skipped", "needs a second machine"),
         (13, "console", "passed", ""),
     ]
     assert 0.3 <= blocks[2]["duration"] < 30, "a block's duration is the time it took"
