@@ -95,19 +95,22 @@ def created_since(client: docker.DockerClient, before: Snapshot) -> Snapshot:
     )
 
 
-# What a container's own process does (it exits, the kernel kills it for memory): no one acted on it
-BY_ITSELF = {"die", "oom", "exec_die", "health_status"}
+# What someone does to a container that would put it in a state (its process ending by itself,
+# or the kernel killing it for memory, is no one's doing)
+CAUSES = {"exited": {"kill", "stop"}, "dead": {"kill", "stop"}, "running": {"start", "restart", "unpause"},
+          "paused": {"pause"}}
 
 
-def _acted_on(client: docker.DockerClient, container_id: str, since: float | None) -> bool:
-    """Whether something acted on the container since `since` (a stop, kill, pause, start...),
-    rather than its process ending by itself. Without a time, any change counts."""
+def _acted_on(client: docker.DockerClient, container_id: str, state: str, since: float | None) -> bool:
+    """Whether something put the container in `state` since `since` (a stop or kill for `exited`, a
+    start for `running`, a pause...), rather than its process ending by itself. Without a time,
+    any change counts."""
     if since is None:
         return True
     events = client.api.events(since=int(since), until=int(time.time()) + 1, decode=True,
                                filters={"type": "container", "container": container_id})
     actions = {str(e.get("Action") or e.get("status", "")).split(":")[0] for e in events}
-    return bool(actions - BY_ITSELF)
+    return bool(actions & CAUSES.get(state, actions))
 
 
 def changed_since(client: docker.DockerClient, before: Snapshot,
@@ -127,7 +130,8 @@ def changed_since(client: docker.DockerClient, before: Snapshot,
         new_name, new_state = now.containers[cid]
         if new_name != name:
             changes.append(f"container {name} ({cid[:12]}) was renamed to {new_name}")
-        if SAME_STATE.get(new_state, new_state) != SAME_STATE.get(state, state) and _acted_on(client, cid, since):
+        if SAME_STATE.get(new_state, new_state) != SAME_STATE.get(state, state) \
+                and _acted_on(client, cid, new_state, since):
             changes.append(f"container {name} ({cid[:12]}) was {state}, is now {new_state}")
     for iid, tags in before.images.items():
         if iid in before.layers:

@@ -98,7 +98,7 @@ class PageRun:
     def _guard(self, outcome: Outcome, since: float) -> Outcome:
         """The block fails if it removed, stopped or changed an object that existed before the page."""
         changes = self._ask(lambda client: engine_objects.changed_since(client, self.before, self.options.spared,
-                                                                         since=since - 1))
+                                                                         since=since))
         if not changes:
             return outcome
         detail = "\n".join(f"- {c}" for c in changes)
