@@ -161,7 +161,7 @@ class Session:
         self.results.engines[run.key] = machine.label
         options = Options(timeout=self.settings.timeout, update=self.settings.update, classic=run.run_pass.classic,
                           on_wait=lambda: self.say("docrun: another run is using this engine; waiting"),
-                          spared=lambda tag: tag in self.catalogue)
+                          spared=self._spared)
         try:
             page_run = PageRun(run.page, machine, options, self.engines.workroot, evaluate).start()
         except BaseException:
@@ -169,6 +169,12 @@ class Session:
             raise
         self.engines.note(machine, builder, isolated=isolated)       # while the page holds the engine
         return page_run, release
+
+    def _spared(self, tag: str) -> bool:
+        """Image tags the guard leaves to the runner: the catalogue's (put back after a page) and the
+        project's own images (docker-kb/*: engines, Debian bases), which a provisioning run beside
+        this one may build again."""
+        return tag in self.catalogue or tag.startswith("docker-kb/")
 
     def _end(self, run: PlannedRun, page_run: PageRun) -> list[str]:
         """Remove what the page made, put back a catalogue image it removed; what to say of it."""

@@ -9,6 +9,7 @@ that `docker pull <name>` on a page works like it does with internet.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 import tempfile
@@ -151,12 +152,17 @@ def debootstrap_digest(suite: str) -> str:
     return h.hexdigest()[:16]
 
 
+COPIED = re.compile(r"^\s*(?:COPY|ADD)\s+(?!--from)(?:--\S+\s+)*(?P<files>.+?)\s+\S+\s*$", re.MULTILINE)
+
+
 def recipe_digest(name: str, *build_args: str) -> str:
-    """A digest of a recipe, its build arguments and the files beside it that recipes COPY: an
-    image built from an older recipe is built again."""
-    h = hashlib.sha256((RECIPES_DIR / name).read_bytes())
-    for extra in sorted(p for p in RECIPES_DIR.iterdir() if p.suffix in (".sh", ".conf")):
-        h.update(extra.read_bytes())
+    """A digest of a recipe, its build arguments and the files beside it that it COPYs: an image
+    built from an older recipe is built again (and only that recipe's images)."""
+    text = (RECIPES_DIR / name).read_bytes()
+    h = hashlib.sha256(text)
+    for m in COPIED.finditer(text.decode()):
+        for copied in sorted(m["files"].split()):
+            h.update(copied.encode() + b"\0" + (RECIPES_DIR / copied).read_bytes())
     h.update("\0".join(build_args).encode())
     return h.hexdigest()[:16]
 

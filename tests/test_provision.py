@@ -114,3 +114,18 @@ def test_someone_else_s_list_of_images_may_leave_out_the_offline_recipe(tmp_path
     assert [(i.ref, i.recipe) for i in images] == [("smallish:1", ""), ("other:2", "")]
     with pytest.raises(CatalogueError, match="needs an `offline:` recipe"):
         load(path)                                         # the project's own catalogue may not
+
+
+def test_a_recipe_is_built_again_when_it_or_a_file_it_copies_changes_and_only_then(tmp_path, monkeypatch):
+    from provision import images
+    monkeypatch.setattr(images, "RECIPES_DIR", tmp_path)
+    (tmp_path / "a.Dockerfile").write_text("FROM x\nCOPY a.conf b.sh /etc/\nCOPY --from=y /r /\n")
+    (tmp_path / "a.conf").write_text("one")
+    (tmp_path / "b.sh").write_text("two")
+    (tmp_path / "other.conf").write_text("three")
+    first = images.recipe_digest("a.Dockerfile", "BASE=x")
+    (tmp_path / "other.conf").write_text("changed")              # not the recipe's: nothing to rebuild
+    assert images.recipe_digest("a.Dockerfile", "BASE=x") == first
+    (tmp_path / "b.sh").write_text("changed")
+    assert images.recipe_digest("a.Dockerfile", "BASE=x") != first
+    assert images.recipe_digest("a.Dockerfile", "BASE=y") != images.recipe_digest("a.Dockerfile", "BASE=x")
