@@ -14,32 +14,37 @@ ROOT = Path(__file__).resolve().parent.parent
 LANGS = ("ko", "en")
 
 
-def mkdocs_build(site_dir: Path, project: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the real `mkdocs build --strict` (both languages) into site_dir."""
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site_dir)],
-        cwd=project, capture_output=True, text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
-
-
 ZENSICAL_PYTHON = ROOT / ".venv-zensical" / "bin" / "python"    # made by ./kb build --zensical
 
 
-def zensical_build(site_dir: Path, project: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Build both languages with Zensical into site_dir: `./kb build --zensical` for the project
-    itself (which makes .venv-zensical from its lock), its Python for another project."""
-    if project == ROOT:
+def build_site(generator: str, site_dir: Path, project: Path = ROOT, env: dict | None = None,
+               quiet: bool = True) -> subprocess.CompletedProcess:
+    """The one real build of both languages in the tests: `mkdocs build --strict` ("mkdocs") or
+    Zensical's (`./kb build --zensical` for the project itself, which makes .venv-zensical from
+    its lock; its Python for another project), of `project` into `site_dir`."""
+    if generator == "mkdocs":
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", *(["-q"] if quiet else []), "-d", str(site_dir)]
+    elif project == ROOT:
         command = [str(ROOT / "kb"), "build", "--zensical", str(site_dir)]
     else:
         assert ZENSICAL_PYTHON.exists(), "build the project with Zensical first (fixture zensical_site)"
         command = [str(ZENSICAL_PYTHON), "-m", "macros.zensical_site", "build", str(site_dir)]
-    return subprocess.run(command, cwd=project, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    return subprocess.run(command, cwd=project, capture_output=True, text=True,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
+
+
+def build_project(generator: str, project: Path, **env: str) -> tuple[Path, subprocess.CompletedProcess]:
+    """A test project's site, built beside it (no test report unless `env` names one)."""
+    site = project.parent / "site"
+    return site, build_site(generator, site, project=project,
+                            env={"PYTHONPATH": str(ROOT), "DOCKER_KB_REPORT": str(project.parent / "none.json"),
+                                 **env})
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("site")
-    done = mkdocs_build(site, env={"DOCKER_KB_REPORT": str(site.parent / "no-report.json")})
+    done = build_site("mkdocs", site, env={"DOCKER_KB_REPORT": str(site.parent / "no-report.json")})
     assert done.returncode == 0, f"mkdocs build --strict failed:\n{done.stdout}\n{done.stderr}"
     return site
 
@@ -48,7 +53,7 @@ def built_site(tmp_path_factory) -> Path:
 def zensical_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     """The same site built by Zensical (`./kb build --zensical`), and what the build said."""
     site = tmp_path_factory.mktemp("zensical") / "site"
-    done = zensical_build(site, env={"DOCKER_KB_REPORT": str(site.parent / "no-report.json")})
+    done = build_site("zensical", site, env={"DOCKER_KB_REPORT": str(site.parent / "no-report.json")})
     assert done.returncode == 0, f"./kb build --zensical failed:\n{done.stdout}\n{done.stderr}"
     return site, done
 
@@ -75,21 +80,23 @@ def generator(request) -> str:
     return request.param
 
 
-def build_site(generator: str, site_dir: Path, project: Path = ROOT, env: dict | None = None):
-    """A real build of both languages of `project` by `generator` ("mkdocs" or "zensical")."""
-    return (mkdocs_build if generator == "mkdocs" else zensical_build)(site_dir, project, env)
-
-
 def pages(lang: str) -> list[Path]:
     return sorted((ROOT / "docs" / lang).rglob("*.md"))
 
 
 @pytest.fixture
-def project(tmp_path) -> Path:
-    """The site's config and macros, two pages per language, in a fresh git repository
-    (tests/git_project.py)."""
+def project(tmp_path):
+    """Makes small projects of the site (tests/git_project.py): `project()` is the site's config
+    and macros with two pages per language in a fresh git repository; `project(pages, files,
+    git_history=False)` one with the test's own pages and files."""
     from git_project import new_project
-    return new_project(tmp_path)
+    made = iter(range(1000))
+
+    def make(pages=None, files=None, git_history=True) -> Path:
+        folder = tmp_path / f"project-{next(made)}"
+        folder.mkdir()
+        return new_project(folder, pages, files, git_history)
+    return make
 
 
 # The tiers: which tests need what (pytest.ini names the markers). `./kb test` runs them all;

@@ -2,9 +2,9 @@
 and translation notices (tests/test_translation_status.py, tests/test_browser.py).
 
 `new_project` copies the site's configuration and macros into a temporary project with
-two small pages per language and commits them; `commit` and `edit` make the history;
-`build` runs the real `mkdocs build --strict` as `./kb build` does, or the Zensical build
-of `./kb build --zensical`.
+small pages of the test's (two per language by default) and commits them (it is what the
+`project` fixture of tests/conftest.py makes); `commit` and `edit` make the history; `build`
+runs the real builds of `./kb build` and `./kb build --zensical` (conftest.build_site).
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-from conftest import ROOT, zensical_build
+from conftest import ROOT, build_site
 
 PAGE = {
     "ko": """# 컨테이너 { #containers }
@@ -61,25 +60,35 @@ def git(repo: Path, *args: str, when: str | None = None) -> str:
     return done.stdout
 
 
-def new_project(tmp_path: Path) -> Path:
-    """The site's config and macros, two pages per language, in a fresh git repository."""
+def new_project(tmp_path: Path, pages: dict[str, dict[str, str]] | None = None, files: dict[str, str] | None = None,
+                git_history: bool = True) -> Path:
+    """The site's config, macros, templates, snippets and glossary, with `pages` ({lang: {name: text}};
+    by default a home page and containers.md per language, in the nav in that order) and `files`
+    (path -> text); committed in a fresh git repository unless `git_history` is False."""
+    pages = pages or {lang: {"index.md": HOME[lang], "containers.md": PAGE[lang]} for lang in ("ko", "en")}
     repo = tmp_path / "kb"
     repo.mkdir()
+    nav = "".join(f"  - {name}\n" for name in dict.fromkeys(n for lang in pages.values() for n in lang))
     for name in ("mkdocs.yml", "mkdocs.en.yml"):
         text = (ROOT / name).read_text(encoding="utf-8")
         text = re.sub(r"^watch:\n(?:  - .*\n)+", "", text, flags=re.M)
-        text = re.sub(r"^nav:\n(?:  - .*\n)+", "nav:\n  - index.md\n  - containers.md\n", text, flags=re.M)
+        text = re.sub(r"^nav:\n(?:  - .*\n)+", f"nav:\n{nav}", text, flags=re.M)
         (repo / name).write_text(text, encoding="utf-8")
     ignore = shutil.ignore_patterns("__pycache__")
     for folder in ("macros", "overrides", "snippets"):
         shutil.copytree(ROOT / folder, repo / folder, ignore=ignore)
     shutil.copy(ROOT / ".gitignore", repo / ".gitignore")     # what the builds leave is not committed
-    for lang in ("ko", "en"):
-        (repo / "docs" / lang).mkdir(parents=True)
-        (repo / "docs" / lang / "index.md").write_text(HOME[lang], encoding="utf-8")
-        (repo / "docs" / lang / "containers.md").write_text(PAGE[lang], encoding="utf-8")
-    git(repo, "init", "-q", "-b", "main")
-    commit(repo, "2026-01-10T09:00:00+00:00", "pages in both languages")
+    for lang, texts in pages.items():
+        (repo / "docs" / lang).mkdir(parents=True, exist_ok=True)
+        for name, text in texts.items():
+            (repo / "docs" / lang / name).write_text(text, encoding="utf-8")
+    shutil.copy(ROOT / "docs" / "glossary.yml", repo / "docs" / "glossary.yml")
+    for rel, text in (files or {}).items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text, encoding="utf-8")
+    if git_history:
+        git(repo, "init", "-q", "-b", "main")
+        commit(repo, "2026-01-10T09:00:00+00:00", "pages in both languages")
     return repo
 
 
@@ -112,16 +121,11 @@ class Built:
 
 
 def build(repo: Path, generator: str = "mkdocs") -> Built:
-    """`mkdocs build --strict` as `./kb build` runs it (INFO messages shown), or (generator
-    "zensical") the build of `./kb build --zensical`."""
+    """The build of `./kb build` (INFO messages shown), or (generator "zensical") of `./kb build --zensical`."""
     site = repo.parent / "site"
     shutil.rmtree(site, ignore_errors=True)
-    env = {"PYTHONPATH": str(ROOT), "DOCKER_KB_REPORT": str(repo.parent / "no-report.json")}
-    if generator == "zensical":
-        done = zensical_build(site, project=repo, env=env)
-    else:
-        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], cwd=repo,
-                              capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env})
+    done = build_site(generator, site, project=repo, quiet=False,
+                      env={"PYTHONPATH": str(ROOT), "DOCKER_KB_REPORT": str(repo.parent / "no-report.json")})
     assert done.returncode == 0, done.stdout + done.stderr
     return Built(site, done.stdout + done.stderr)
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import LANGS, ROOT, build_site
+from conftest import LANGS, ROOT, build_project
 
 from macros import addresses
 
@@ -23,12 +23,6 @@ def anchors_tool(project: Path, *args: str) -> subprocess.CompletedProcess:
     """`./kb anchors ARGS` in the project (the tools of this checkout, the project's macros)."""
     return subprocess.run([sys.executable, "-m", "tools.anchors", *args], cwd=project, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"})
-
-
-def build(generator: str, project: Path, **env: str) -> tuple[Path, subprocess.CompletedProcess]:
-    site = project.parent / "site"
-    return site, build_site(generator, site, project=project,
-                            env={"PYTHONPATH": str(ROOT), "DOCKER_KB_REPORT": str(project.parent / "none.json"), **env})
 
 
 def replace(project: Path, rel: str, old: str, new: str) -> None:
@@ -54,12 +48,14 @@ def move_containers_page(project: Path) -> None:
 @pytest.fixture
 def recorded(project) -> Path:
     """The small project with its published pages and anchors recorded by `./kb anchors --update`."""
-    done = anchors_tool(project, "--update")
+    repo = project()
+    done = anchors_tool(repo, "--update")
     assert done.returncode == 0, done.stdout + done.stderr
-    return project
+    return repo
 
 
 def test_kb_anchors_records_every_page_and_anchor_and_never_removes_one(project):
+    project = project()
     done = anchors_tool(project)
     assert done.returncode == 1 and "not in docs/published.yml yet" in done.stderr
     assert "  ko/containers.md#run" in done.stderr.splitlines()
@@ -80,7 +76,7 @@ def test_kb_anchors_records_every_page_and_anchor_and_never_removes_one(project)
 
 def test_an_anchor_gone_fails_the_build_naming_page_and_anchor_until_a_redirect_is_declared(generator, recorded):
     replace(recorded, "containers.md", "{ #run }", "{ #running }")
-    site, done = build(generator, recorded)
+    site, done = build_project(generator, recorded)
     assert done.returncode != 0
     line = next(n for n, text in enumerate((recorded / "docs" / "published.yml").read_text().splitlines(), 1)
                 if text.startswith("ko/containers.md:"))
@@ -89,7 +85,7 @@ def test_an_anchor_gone_fails_the_build_naming_page_and_anchor_until_a_redirect_
     assert "Traceback" not in done.stdout + done.stderr
 
     (recorded / "docs" / "redirects.yml").write_text("containers.md#run: containers.md#running\n", encoding="utf-8")
-    site, done = build(generator, recorded)
+    site, done = build_project(generator, recorded)
     assert done.returncode == 0, done.stderr
     for html in (site / "containers" / "index.html", site / "en" / "containers" / "index.html"):
         moved = re.search(r'<script id="__kb-anchors" type="application/json">(.*?)</script>', html.read_text())
@@ -98,19 +94,19 @@ def test_an_anchor_gone_fails_the_build_naming_page_and_anchor_until_a_redirect_
 
 def test_a_page_gone_needs_a_redirect_and_leaves_a_redirect_page(generator, recorded):
     move_containers_page(recorded)
-    _site, done = build(generator, recorded)
+    _site, done = build_project(generator, recorded)
     assert done.returncode != 0
     assert "ko/containers.md was published and is gone: declare where it went in docs/redirects.yml" in done.stderr
 
     redirects = recorded / "docs" / "redirects.yml"
     redirects.write_text("containers.md: lifecycle.md\n", encoding="utf-8")
-    _site, done = build(generator, recorded)
+    _site, done = build_project(generator, recorded)
     assert done.returncode != 0, "#run is not on lifecycle.md: the redirect would lead nowhere"
     assert ("docs/redirects.yml:1: containers.md#run is redirected to lifecycle.md#run, but lifecycle.md has no "
             "anchor #run in the ko site") in done.stderr, done.stderr
 
     redirects.write_text("containers.md: lifecycle.md\ncontainers.md#run: lifecycle.md#start\n", encoding="utf-8")
-    site, done = build(generator, recorded)
+    site, done = build_project(generator, recorded)
     assert done.returncode == 0, done.stderr
     for lang, page in (("ko", site / "containers" / "index.html"), ("en", site / "en" / "containers" / "index.html")):
         text = page.read_text(encoding="utf-8")
@@ -135,7 +131,7 @@ def test_a_page_gone_needs_a_redirect_and_leaves_a_redirect_page(generator, reco
 def test_a_redirect_that_is_wrong_is_named_with_its_line(recorded, declared, words):
     move_containers_page(recorded)
     (recorded / "docs" / "redirects.yml").write_text(declared, encoding="utf-8")
-    _site, done = build("mkdocs", recorded)
+    _site, done = build_project("mkdocs", recorded)
     assert done.returncode != 0 and words in done.stderr, done.stderr
     assert "Traceback" not in done.stdout + done.stderr
 

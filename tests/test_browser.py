@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import BUILDS, LANGS, ROOT, build_site, mkdocs_build
+from conftest import BUILDS, LANGS, ROOT, build_site
 from git_project import build, commit, edit, new_project
 from playwright.sync_api import Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -472,6 +472,7 @@ def test_a_missing_address_gets_the_korean_404_with_a_way_to_the_english_pages(n
 def test_the_translation_notice_appears_and_goes_as_the_commits_say(new_page, project, generator):
     """A real git repository (test_translation_status's project): the English page shows the
     notice once its Korean original changes, links to it, and loses it once it catches up."""
+    project = project()
     built = build(project, generator)
     httpd = Server(("127.0.0.1", 0), functools.partial(QuietHandler,
                                                                                  directory=str(built.site)))
@@ -821,7 +822,7 @@ def test_an_old_address_lands_on_the_new_place_from_the_file_system(new_page, tm
     """The build ./kb archive makes (OFFLINE=true: .html files), opened from file://."""
     project = moved_project(tmp_path)
     site = tmp_path / "offline"
-    done = mkdocs_build(site, project=project, env={"OFFLINE": "true", "PYTHONPATH": str(ROOT),
+    done = build_site("mkdocs", site, project=project, env={"OFFLINE": "true", "PYTHONPATH": str(ROOT),
                                                      "DOCKER_KB_REPORT": str(tmp_path / "none.json")})
     assert done.returncode == 0, done.stdout + done.stderr
     page = new_page()

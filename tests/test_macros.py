@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, build_site
+from conftest import ROOT, build_project
 
 from docmodel.errors import SourceError
 from docmodel.macrocalls import DELIMITERS
@@ -27,34 +26,13 @@ def test_mkdocs_yml_uses_the_delimiters_the_runner_parses():
         assert re.search(rf"j2_{key}: '{re.escape(value)}'", text), key
 
 
-@pytest.fixture
-def project(tmp_path):
-    """A copy of the site's configuration with a small docs tree of its own."""
-    root = tmp_path / "kb"
-    root.mkdir()
-    for name in ("mkdocs.yml", "mkdocs.en.yml"):
-        text = (ROOT / name).read_text()
-        text = re.sub(r"^(nav|watch):\n(?:  - .*\n)+", "", text, flags=re.M)
-        (root / name).write_text(text)
-    shutil.copytree(ROOT / "overrides", root / "overrides")
-    (root / "macros").symlink_to(ROOT / "macros")   # both generators load it from the project
-    (root / "snippets").mkdir()
-    (root / "snippets" / "ps.console").write_text(f"$ {GO_TEMPLATES}\nweb Up <time>\n")
-
-    def write(ko: str, en: str | None = None, **files: str) -> Path:
-        for lang, text in (("ko", ko), ("en", en if en is not None else ko)):
-            (root / "docs" / lang).mkdir(parents=True, exist_ok=True)
-            (root / "docs" / lang / "index.md").write_text(textwrap.dedent(text).lstrip())
-        (root / "docs" / "glossary.yml").write_text((ROOT / "docs" / "glossary.yml").read_text())
-        for rel, text in files.items():
-            (root / rel.replace("__", "/")).write_text(text)
-        return root
-    return write
-
-
-def build(generator: str, project_dir: Path, **env):
-    site = project_dir.parent / "site"
-    return site, build_site(generator, site, project=project_dir, env={"PYTHONPATH": str(ROOT), **env})
+def site_of(project, ko: str, en: str | None = None, **files: str) -> Path:
+    """A project (the `project` fixture) whose home page is `ko` (and `en`, else the same), with the
+    snippet these tests embed, and `files` (a `__` in a name is a folder: snippets__bad.console)."""
+    pages = {lang: {"index.md": textwrap.dedent(text).lstrip()} for lang, text in (("ko", ko), ("en", en or ko))}
+    extra = {"snippets/ps.console": f"$ {GO_TEMPLATES}\nweb Up <time>\n",
+             **{rel.replace("__", "/"): text for rel, text in files.items()}}
+    return project(pages, extra, git_history=False)
 
 
 PAGE = '''
@@ -72,7 +50,7 @@ PAGE = '''
 
 
 def test_snippets_embed_and_go_templates_render_verbatim(generator, project):
-    site, done = build(generator, project(PAGE))
+    site, done = build_project(generator, site_of(project, PAGE))
     assert done.returncode == 0, done.stderr
     for html in (site / "index.html", site / "en" / "index.html"):
         text = html.read_text()
@@ -95,7 +73,7 @@ def test_snippets_embed_and_go_templates_render_verbatim(generator, project):
 ])
 def test_macro_errors_fail_the_build_naming_file_and_line(generator, project, page, snippet, where, words):
     files = {"snippets__bad.console": snippet} if snippet else {}
-    site, done = build(generator, project(page, **files))
+    site, done = build_project(generator, site_of(project, page, **files))
     assert done.returncode != 0
     assert f"{where}: " in done.stderr and words in done.stderr, done.stderr
     assert "Traceback" not in done.stdout + done.stderr
@@ -109,13 +87,13 @@ def test_the_page_says_when_its_examples_last_passed(generator, project, tmp_pat
         "ko/index.md": {"status": "passed", "executed": 2, "last_passed": when},
         "en/index.md": {"status": "failed", "executed": 2, "last_passed": when},
     }}))
-    site, done = build(generator, project(PAGE), DOCKER_KB_REPORT=str(report))
+    site, done = build_project(generator, site_of(project, PAGE), DOCKER_KB_REPORT=str(report))
     assert done.returncode == 0, done.stderr
     ko = (site / "index.html").read_text()
     en = (site / "en" / "index.html").read_text()
     assert "2026-11-20 08:30 UTC에 Docker Engine 28.5.1 (linux/amd64)에서 마지막으로 통과했습니다" in ko
     assert "failed in the run of 2026-11-20 08:30 UTC. Last passed: 2026-11-20 08:30 UTC, Docker Engine 28.5.1" in en
-    site2, done = build(generator, project(PAGE), DOCKER_KB_REPORT=str(tmp_path / "none.json"))
+    site2, done = build_project(generator, site_of(project, PAGE), DOCKER_KB_REPORT=str(tmp_path / "none.json"))
     assert "kb-tested" not in (site2 / "index.html").read_text()
 
 
@@ -128,14 +106,14 @@ def test_the_note_names_the_image_versions_the_examples_ran_with(generator, proj
     report.write_text(json.dumps({"finished": when["time"], "pages": {
         "ko/index.md": {"status": "passed", "executed": 2, "last_passed": when},
         "en/index.md": {"status": "passed", "executed": 2, "last_passed": when}}}))
-    site, done = build(generator, project(PAGE), DOCKER_KB_REPORT=str(report))
+    site, done = build_project(generator, site_of(project, PAGE), DOCKER_KB_REPORT=str(report))
     assert done.returncode == 0, done.stderr
     assert "사용한 이미지: busybox:latest (1.37.0), nginx:latest (1.30.6)." in (site / "index.html").read_text()
     assert "Images: busybox:latest (1.37.0), nginx:latest (1.30.6)." in (site / "en" / "index.html").read_text()
 
 
 def test_glossary_renders_every_term_in_both_languages(generator, project):
-    site, done = build(generator, project("# 용어집 { #glossary }\n\n{@ glossary() @}\n",
+    site, done = build_project(generator, site_of(project, "# 용어집 { #glossary }\n\n{@ glossary() @}\n",
                                           "# Glossary { #glossary }\n\n{@ glossary() @}\n"))
     assert done.returncode == 0, done.stderr
     terms = yaml.safe_load((ROOT / "docs" / "glossary.yml").read_text())
@@ -239,8 +217,8 @@ EXPECTED_MARKS = {
 
 
 def test_every_code_block_gets_its_mark_from_the_report(generator, project, tmp_path):
-    root = project(MARKED)
-    site, done = build(generator, root, DOCKER_KB_REPORT=str(report_for(root, tmp_path / "blocks.json")))
+    root = site_of(project, MARKED)
+    site, done = build_project(generator, root, DOCKER_KB_REPORT=str(report_for(root, tmp_path / "blocks.json")))
     assert done.returncode == 0, done.stderr
     for lang, html in (("ko", site / "index.html"), ("en", site / "en" / "index.html")):
         assert marks_after_code(html.read_text()) == EXPECTED_MARKS[lang], lang
@@ -251,13 +229,13 @@ def test_every_code_block_gets_its_mark_from_the_report(generator, project, tmp_
 
 def test_marks_follow_their_blocks_when_lines_moved_since_the_run(generator, project, tmp_path):
     """The report was made before the page got front matter and new paragraphs: every line moved."""
-    root = project(MARKED)
+    root = site_of(project, MARKED)
     report = report_for(root, tmp_path / "blocks.json")
     for lang in ("ko", "en"):
         page = root / "docs" / lang / "index.md"
         text = page.read_text().replace("# Home { #home }\n", "# Home { #home }\n\nA new paragraph.\n\nAnd more.\n")
         page.write_text("---\ntitle: Home\n---\n\n" + text)
-    site, done = build(generator, root, DOCKER_KB_REPORT=str(report))
+    site, done = build_project(generator, root, DOCKER_KB_REPORT=str(report))
     assert done.returncode == 0, done.stderr
     assert marks_after_code((site / "en" / "index.html").read_text()) == EXPECTED_MARKS["en"]
 
@@ -265,12 +243,12 @@ def test_marks_follow_their_blocks_when_lines_moved_since_the_run(generator, pro
 def test_a_block_added_since_the_run_has_no_mark_and_the_others_keep_theirs(generator, project, tmp_path):
     """A console block added before another console block: which of the two the report's line was
     can't be told, so neither gets a mark; the blocks before and after keep theirs."""
-    root = project(MARKED)
+    root = site_of(project, MARKED)
     report = report_for(root, tmp_path / "blocks.json")
     for lang in ("ko", "en"):
         page = root / "docs" / lang / "index.md"
         page.write_text(page.read_text().replace("!!! note", "```console\n$ echo new\nnew\n```\n\n!!! note"))
-    site, done = build(generator, root, DOCKER_KB_REPORT=str(report))
+    site, done = build_project(generator, root, DOCKER_KB_REPORT=str(report))
     assert done.returncode == 0, done.stderr
     expected = EXPECTED_MARKS["ko"]
     assert marks_after_code((site / "index.html").read_text()) == [*expected[:2], None, None, *expected[3:]]
@@ -279,13 +257,13 @@ def test_a_block_added_since_the_run_has_no_mark_and_the_others_keep_theirs(gene
         page.write_text(page.read_text().replace("```console\n$ echo new\nnew\n```\n\n", "")
                         .replace('<!-- docrun: illustrative reason="shows the shape of a file only" -->\n'
                                  '```text\na sketch\n```', "Text instead of a sketch."))
-    site, done = build(generator, root, DOCKER_KB_REPORT=str(report))
+    site, done = build_project(generator, root, DOCKER_KB_REPORT=str(report))
     assert done.returncode == 0, done.stderr
     assert marks_after_code((site / "index.html").read_text()) == [expected[0], *expected[2:]]
 
 
 def test_without_a_report_there_are_no_marks(generator, project, tmp_path):
-    site, done = build(generator, project(MARKED), DOCKER_KB_REPORT=str(tmp_path / "none.json"))
+    site, done = build_project(generator, site_of(project, MARKED), DOCKER_KB_REPORT=str(tmp_path / "none.json"))
     assert done.returncode == 0, done.stderr
     html = (site / "index.html").read_text()
     assert "docrun-mark" not in html and marks_after_code(html) == [None] * 5

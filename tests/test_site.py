@@ -11,14 +11,14 @@ from urllib.parse import urlparse
 from xml.etree import ElementTree
 
 import pytest
-from conftest import LANGS, ROOT, build_site, mkdocs_build, pages
+from conftest import LANGS, ROOT, build_site, pages
 
 
 @pytest.fixture(scope="module")
 def offline_site(tmp_path_factory) -> Path:
     """The build ./kb archive makes: OFFLINE=true, links to .html files, for file://."""
     site = tmp_path_factory.mktemp("offline") / "site"
-    done = mkdocs_build(site, env={"OFFLINE": "true", "DOCKER_KB_REPORT": str(site.parent / "none.json")})
+    done = build_site("mkdocs", site, env={"OFFLINE": "true", "DOCKER_KB_REPORT": str(site.parent / "none.json")})
     assert done.returncode == 0, done.stdout + done.stderr
     return site
 

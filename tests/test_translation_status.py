@@ -23,6 +23,7 @@ from macros.git_dates import prose
 
 
 def test_an_english_page_behind_its_korean_original_says_so_until_it_catches_up(generator, project):
+    project = project()
     built = build(project, generator)
     assert built.notices("en") == built.notices("ko") == []
     assert built.changed("ko") == built.changed("en") == "2026-01-10"
@@ -53,6 +54,7 @@ def test_an_english_page_behind_its_korean_original_says_so_until_it_catches_up(
 
 def test_a_change_to_the_translation_alone_asks_nothing_of_the_original(generator, project):
     """The Korean page is the original: an English rewording never marks it as behind."""
+    project = project()
     edit(project, "en", "A container is a process", "A container is an isolated process")
     commit(project, "2026-03-05T10:00:00+00:00", "en: wording")
     built = build(project, generator)
@@ -61,6 +63,7 @@ def test_a_change_to_the_translation_alone_asks_nothing_of_the_original(generato
 
 
 def test_the_notice_shows_the_translator_the_korean_changes(generator, project):
+    project = project()
     edit(project, "ko", "실행한 뒤에는 지웁니다.", "실행한 뒤에는 `docker rm`으로 지웁니다.")
     commit(project, "2026-02-03T12:00:00+00:00", "ko: how to remove")
     [notice] = build(project, generator).notices("en")
@@ -86,6 +89,7 @@ def translation(project: Path, *args: str) -> subprocess.CompletedProcess:
 def test_ack_records_the_korean_version_the_translation_follows(generator, project):
     """A Korean-only fix (the English term in parentheses) needs no English change: once the
     translator acknowledges it, the English page is in step, until the Korean page changes again."""
+    project = project()
     edit(project, "ko", "실행한 뒤에는 지웁니다.", "실행(run)한 뒤에는 지웁니다.")
     commit(project, "2026-02-03T12:00:00+00:00", "ko: the English term")
     assert len(build(project, generator).notices("en")) == 1
@@ -123,6 +127,7 @@ def test_ack_records_the_korean_version_the_translation_follows(generator, proje
 def test_a_korean_change_the_english_was_written_from_is_acknowledged_once(generator, project):
     """The English page changed first, from a Korean draft committed after it: by dates it would be
     behind for ever; acknowledged, it isn't."""
+    project = project()
     edit(project, "en", "Remove it when you are done.", "Remove it with `docker rm` when you are done.")
     commit(project, "2026-03-01T10:00:00+00:00", "en: how to remove")
     edit(project, "ko", "실행한 뒤에는 지웁니다.", "실행한 뒤에는 `docker rm`으로 지웁니다.")
@@ -134,6 +139,7 @@ def test_a_korean_change_the_english_was_written_from_is_acknowledged_once(gener
 
 
 def test_ack_refuses_a_korean_page_with_changes_not_committed(project):
+    project = project()
     edit(project, "ko", "실행한 뒤에는 지웁니다.", "실행한 뒤에는 바로 지웁니다.")
     done = translation(project, "ack", "containers.md")
     assert done.returncode != 0 and "docs/ko/containers.md has changes not committed yet" in done.stderr
@@ -141,6 +147,7 @@ def test_ack_refuses_a_korean_page_with_changes_not_committed(project):
 
 
 def test_a_recorded_version_that_is_not_a_commit_fails_the_build_naming_file_and_line(generator, project):
+    project = project()
     page = project / "docs" / "en" / "containers.md"
     page.write_text(page.read_text() + "\n<!-- original_revision: yesterday -->\n", encoding="utf-8")
     done = build_site(generator, project.parent / "site", project=project,
@@ -152,6 +159,7 @@ def test_a_recorded_version_that_is_not_a_commit_fails_the_build_naming_file_and
 
 
 def test_a_recorded_version_this_clone_does_not_have_says_nothing(generator, project):
+    project = project()
     page = project / "docs" / "en" / "containers.md"
     page.write_text(page.read_text() + "\n<!-- original_revision: 0123456789abcdef0123 -->\n", encoding="utf-8")
     commit(project, "2026-05-01T10:00:00+00:00", "en: a revision from another clone")
@@ -161,6 +169,7 @@ def test_a_recorded_version_this_clone_does_not_have_says_nothing(generator, pro
 
 
 def test_a_change_inside_code_blocks_only_does_not_count(generator, project):
+    project = project()
     edit(project, "ko", "$ echo hello\nhello", "$ echo hello world\nhello world")
     commit(project, "2026-04-01T10:00:00+00:00", "ko: example output updated")
     built = build(project, generator)
@@ -181,6 +190,7 @@ def test_prose_leaves_out_only_the_inside_of_fenced_blocks():
 
 
 def test_a_shallow_clone_shows_no_date_rather_than_a_wrong_one(generator, project, tmp_path):
+    project = project()
     edit(project, "ko", "실행한 뒤에는 지웁니다.", "실행한 뒤에는 바로 지웁니다.")
     commit(project, "2026-05-01T10:00:00+00:00", "ko: wording")
     (project / "docs" / "en" / "index.md").write_text(HOME["en"] + "\nWelcome.\n", encoding="utf-8")
@@ -206,6 +216,7 @@ def test_a_shallow_clone_shows_no_date_rather_than_a_wrong_one(generator, projec
 
 
 def test_outside_a_git_checkout_pages_have_no_date(generator, project, tmp_path):
+    project = project()
     copy = tmp_path / "copy" / "kb"
     shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".git"))
     built = build(copy, generator)
@@ -213,6 +224,7 @@ def test_outside_a_git_checkout_pages_have_no_date(generator, project, tmp_path)
 
 
 def test_a_page_in_one_language_only_links_to_the_other_languages_home(generator, project):
+    project = project()
     draft = "# 초안 { #draft }\n\n아직 번역하지 않았습니다.\n"
     (project / "docs" / "ko" / "draft.md").write_text(draft, encoding="utf-8")
     commit(project, "2026-06-01T10:00:00+00:00", "ko: a new page")

@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.error import URLError
 from urllib.request import urlopen
 
-from conftest import LANGS, ROOT, ZENSICAL_PYTHON, pages, zensical_build
+from conftest import LANGS, ROOT, ZENSICAL_PYTHON, build_site, pages
 from test_site import assert_language_links_lead_to_counterparts, language_links, loads_from_other_hosts
 
 from docmodel.macrocalls import find_calls
@@ -189,11 +189,11 @@ def small_project(root: Path, page: str) -> Path:
 def test_a_failed_zensical_build_names_file_and_line_and_leaves_the_previous_site(zensical_site, tmp_path):
     project = small_project(tmp_path / "kb", "# Home { #home }\n\n{@ snippet(\"run-web\") @}\n")
     site = tmp_path / "site"
-    done = zensical_build(site, project=project)
+    done = build_site("zensical", site, project=project)
     assert done.returncode == 0, done.stderr
     before = (site / "index.html").read_text(encoding="utf-8")
     (project / "docs" / "en" / "index.md").write_text("# Home { #home }\n\ntext\n\n{@ snippet(\"nope\") @}\n")
-    done = zensical_build(site, project=project)
+    done = build_site("zensical", site, project=project)
     assert done.returncode != 0
     assert "kb: the Zensical build of the en site failed: docs/en/index.md:5: unknown snippet 'nope'" in done.stderr
     assert "Traceback" not in done.stdout + done.stderr
