@@ -99,14 +99,19 @@ def engine_address() -> str:
     return os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
 
 
+API_TIMEOUT = 120     # seconds a request may take once the engine answers: a loaded engine removes slowly
+
+
 def connect(timeout: float = 10, base_url: str | None = None) -> docker.DockerClient | None:
-    """A client for the engine named by the environment (or `base_url`), or None if none answers.
+    """A client for the engine named by the environment (or `base_url`), or None if none answers
+    within `timeout`. The client's later requests may take up to API_TIMEOUT.
 
     Raises EngineRefused when an engine is there but this user may not use it."""
     try:
         client = docker.DockerClient(base_url=base_url, timeout=timeout) if base_url else \
             docker.from_env(timeout=timeout)
         client.ping()
+        client.api.timeout = max(timeout, API_TIMEOUT)
         return client
     except (DockerException, OSError) as err:
         if "Permission denied" in str(err) or isinstance(getattr(err, "__context__", None), PermissionError):

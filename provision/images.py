@@ -244,6 +244,7 @@ def ensure_images(engine: Engine, catalogue: Catalogue | None = None, log=print,
         if _present(client, image):
             how[image.ref] = "present"
         else:
+            replaced = _own_image(client, image.ref)
             try:
                 log(f"provision: pulling {image.ref}")
                 client.images.pull(image.repository, tag=image.tag)
@@ -258,12 +259,34 @@ def ensure_images(engine: Engine, catalogue: Catalogue | None = None, log=print,
                     f"building it offline ({image.recipe} {image.argument})".rstrip())
                 BUILDERS[image.recipe](engine, image, log)
                 how[image.ref] = "built offline"
+            _forget(client, replaced, image.ref, log)
         if how[image.ref] != "present" and image.version_command:
             _record(client, image, catalogue, log)
         if engine.provisioned and (how[image.ref] == "built offline"
                                    or (check_mirror and how[image.ref] == "present" and not _in_mirror(image))):
             _push_to_mirror(client, image, log)
     return how
+
+
+def _own_image(client: docker.DockerClient, ref: str) -> str | None:
+    """The ID of the image `ref` names now, if this project built it (it has the recipe label)."""
+    try:
+        found = client.images.get(ref)
+    except ImageNotFound:
+        return None
+    return found.id if RECIPE_LABEL in (found.labels or {}) else None
+
+
+def _forget(client: docker.DockerClient, old_id: str | None, ref: str, log) -> None:
+    """Remove the image of ours that a new `ref` replaced (left without its name, a reader's
+    `docker images busybox` would list it); one a container still uses stays."""
+    if old_id is None or _own_image(client, ref) == old_id:
+        return
+    try:
+        client.images.remove(old_id)
+        log(f"provision: removed the {ref} it replaced ({old_id.removeprefix('sha256:')[:12]})")
+    except APIError:
+        pass
 
 
 def image_version(client: docker.DockerClient, image: CatalogueImage) -> str:
