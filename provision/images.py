@@ -260,6 +260,8 @@ def ensure_images(engine: Engine, catalogue: Catalogue | None = None, log=print,
                 BUILDERS[image.recipe](engine, image, log)
                 how[image.ref] = "built offline"
             _forget(client, replaced, image.ref, log)
+        if check_mirror:
+            _sweep(client, image, log)
         if how[image.ref] != "present" and image.version_command:
             _record(client, image, catalogue, log)
         if engine.provisioned and (how[image.ref] == "built offline"
@@ -287,6 +289,27 @@ def _forget(client: docker.DockerClient, old_id: str | None, ref: str, log) -> N
         log(f"provision: removed the {ref} it replaced ({old_id.removeprefix('sha256:')[:12]})")
     except APIError:
         pass
+
+
+def _sweep(client: docker.DockerClient, image: CatalogueImage, log) -> None:
+    """Remove the images of ours that an earlier rebuild of `image` left without a tag: built from a
+    recipe (labelled), named by nothing but a digest of the image's own repository (a pull from the
+    mirror gives one). A reader's `docker images busybox` would list them as `busybox:<none>`. An
+    image someone built on top of ours has no such digest, and one a container uses stays."""
+    if not image.recipe:
+        return
+    prefixes = (f"{image.repository}@", f"{MIRROR_ADDR}/{image.mirror_path}@")
+    for found in client.images.list(filters={"label": RECIPE_LABEL}):
+        attrs = found.attrs
+        digests = attrs.get("RepoDigests") or []
+        if attrs.get("RepoTags") or not digests or not all(d.startswith(prefixes) for d in digests):
+            continue
+        try:
+            client.images.remove(found.id)
+            log(f"provision: removed an untagged {image.repository} left by an earlier build "
+                f"({found.id.removeprefix('sha256:')[:12]})")
+        except APIError:
+            pass
 
 
 def image_version(client: docker.DockerClient, image: CatalogueImage) -> str:

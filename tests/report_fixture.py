@@ -11,6 +11,7 @@ from pathlib import Path
 
 from docmodel.page import ActionBlock, NotRunBlock, find_pages, read_page
 from docmodel.snippets import SnippetStore
+from docrun.evaluators import not_run
 
 WHEN = "2026-12-05T07:40:00+00:00"
 ENGINE_20 = "Docker Engine 20.10.24+dfsg1 (linux/amd64)"
@@ -32,7 +33,8 @@ def write_report(path: Path, docs: Path, snippets: Path, failing: dict[str, int]
             for index, block in enumerate(page.blocks):
                 status, reason = "passed", ""
                 if isinstance(block, NotRunBlock):
-                    status, reason = ("illustrative" if block.status == "illustrative" else "skipped"), block.reason
+                    outcome = not_run(block)                  # what the runner records for it
+                    status, reason = outcome.status.value, outcome.reason
                 elif failed_at is not None and engine == ENGINE_28:
                     if index == failed_at:
                         status, reason = "failed", FAILED_BECAUSE

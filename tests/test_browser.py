@@ -606,7 +606,7 @@ def illustrated_page() -> tuple[str, str]:
     """(the first page with an illustrative block, as its path from a language's root; its reason)."""
     for source in find_pages(ROOT / "docs" / "ko"):
         page = read_page(source, ROOT / "docs", SnippetStore(ROOT / "snippets"))
-        block = next((b for b in page.blocks if isinstance(b, NotRunBlock) and b.status == "illustrative"), None)
+        block = next((b for b in page.blocks if isinstance(b, NotRunBlock) and b.illustrative), None)
         if block is not None:
             return source.relative_to(ROOT / "docs" / "ko").with_suffix("").as_posix() + "/", block.reason
     raise AssertionError("no page has an illustrative block")

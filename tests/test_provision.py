@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import urllib.request
+
 import pytest
 
 from provision import checked_on, prepare
 from provision.catalogue import CatalogueError, load, normalize, record_version
-from provision.images import ensure_images, image_versions
+from docker.errors import ImageNotFound
+
+from provision.engine import MIRROR_ADDR
+from provision.images import RECIPE_LABEL, ensure_images, image_versions
 from provision.kit import find_kit
 
 
@@ -72,6 +77,42 @@ def test_recording_a_version_rewrites_only_that_line(tmp_path):
     assert record_version(busybox, "1.37.0", path)
     assert path.read_text() == text.replace('"1.26.3"', '"1.30.6"') + '    recorded: "1.37.0"\n'
     assert [i.recorded for i in load(path).images] == ["1.30.6", "1.37.0"]
+
+
+def test_an_untagged_image_an_earlier_build_left_is_removed_once_per_run(tmp_path):
+    """A rebuilt busybox leaves the old one named only by a digest (busybox:<none> in a reader's
+    `docker images busybox`); provisioning removes it. An untagged image built on top of ours,
+    with no such digest, is someone else's and stays."""
+    engine = prepare(log=lambda line: None)
+    client, mirror = engine.client, f"{MIRROR_ADDR}/library/busybox"
+    if not engine.provisioned:
+        pytest.skip("needs the local registry mirror this project provisions")
+    (tmp_path / "Dockerfile").write_text(f"FROM busybox\nLABEL {RECIPE_LABEL}=older\nRUN echo {tmp_path.name} > /built\n")
+    left, _ = client.images.build(path=str(tmp_path), tag=f"{mirror}:kb-sweep-test")
+    (tmp_path / "Dockerfile").write_text(f"FROM busybox\nRUN echo {tmp_path.name} > /mine\n")
+    mine, _ = client.images.build(path=str(tmp_path))
+    pushed = ""
+    try:
+        client.images.push(mirror, tag="kb-sweep-test")
+        pushed = client.images.get(left.id).attrs["RepoDigests"][0].split("@")[1]
+        client.images.get("busybox").tag(mirror, "kb-sweep-test")    # the tag moves on, as a rebuild moves it
+        client.images.remove(f"{mirror}:kb-sweep-test", noprune=True)
+        assert client.images.get(left.id).attrs["RepoDigests"] and not client.images.get(left.id).tags
+        lines = []
+        ensure_images(engine, log=lines.append)
+        with pytest.raises(ImageNotFound):
+            client.images.get(left.id)
+        assert any(left.short_id.removeprefix("sha256:") in line for line in lines), lines
+        assert client.images.get(mine.id).id == mine.id
+    finally:
+        for image in (left, mine):
+            try:
+                client.images.remove(image.id, force=True)
+            except ImageNotFound:
+                pass
+        if pushed:                                           # the mirror forgets the test's tag
+            urllib.request.urlopen(urllib.request.Request(
+                f"http://{MIRROR_ADDR}/v2/library/busybox/manifests/{pushed}", method="DELETE"), timeout=10)
 
 
 def test_the_images_on_the_engine_are_the_recorded_versions():
