@@ -17,12 +17,12 @@ Three cases, and the project never writes the machine's own Docker configuration
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import socket
 import subprocess
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -152,13 +152,16 @@ def can_provision() -> tuple[bool, str]:
     return True, ""
 
 
-_APT = threading.Lock()      # one apt-get at a time from this process (tests install beside the engine)
+APT_LOCK = STATE_DIR / "apt.lock"     # one apt-get at a time from the tests' processes and threads
 
 
 def apt_install(packages: list[str], log=print) -> None:
-    """Install distribution packages, non-interactively."""
+    """Install distribution packages, non-interactively (waiting for another of ours to finish:
+    the tests install Chromium beside the engine, in another process)."""
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    with _APT:
+    STATE_DIR.mkdir(parents=True, exist_ok=True)
+    with open(APT_LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)          # an open file of its own: threads exclude each other too
         log(f"provision: installing {', '.join(packages)} from the distribution's packages")
         proc.run(["apt-get", "update", "-q"], env=env)
         proc.run(["apt-get", "install", "-y", "-q", "-o", "DPkg::Lock::Timeout=600", *packages], env=env)

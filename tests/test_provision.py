@@ -5,11 +5,10 @@ from __future__ import annotations
 import urllib.request
 
 import pytest
+from docker.errors import ImageNotFound
 
 from provision import checked_on, prepare
 from provision.catalogue import CatalogueError, load, normalize, record_version
-from docker.errors import ImageNotFound
-
 from provision.engine import MIRROR_ADDR
 from provision.images import RECIPE_LABEL, ensure_images, image_versions
 from provision.kit import find_kit
@@ -87,9 +86,10 @@ def test_an_untagged_image_an_earlier_build_left_is_removed_once_per_run(tmp_pat
     client, mirror = engine.client, f"{MIRROR_ADDR}/library/busybox"
     if not engine.provisioned:
         pytest.skip("needs the local registry mirror this project provisions")
-    (tmp_path / "Dockerfile").write_text(f"FROM busybox\nLABEL {RECIPE_LABEL}=older\nRUN echo {tmp_path.name} > /built\n")
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(f"FROM busybox\nLABEL {RECIPE_LABEL}=older\nRUN echo {tmp_path.name} > /built\n")
     left, _ = client.images.build(path=str(tmp_path), tag=f"{mirror}:kb-sweep-test")
-    (tmp_path / "Dockerfile").write_text(f"FROM busybox\nRUN echo {tmp_path.name} > /mine\n")
+    dockerfile.write_text(f"FROM busybox\nRUN echo {tmp_path.name} > /mine\n")
     mine, _ = client.images.build(path=str(tmp_path))
     pushed = ""
     try:
