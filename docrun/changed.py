@@ -57,13 +57,15 @@ class ChangedCache:
                 ids.append(host.client.images.get(ref).id)
             except ENGINE_FAULTS:
                 ids.append(f"missing:{ref}")
-        if run.run_pass.where is Where.HOST:
+        where = run.run_pass.where
+        if where is Where.HOST:
             engine = host.label
-        else:
+        else:                               # an engine in a container: its image says which
+            role = Role.CURRENT if where is Where.CURRENT else Role.PROVISIONED
             try:
-                engine = f"current:{host.client.images.get(engine_images()[Role.CURRENT].ref).id}"
+                engine = f"{where.value}:{host.client.images.get(engine_images()[role].ref).id}"
             except ENGINE_FAULTS:
-                engine = "current:not built"
+                engine = f"{where.value}:not built"
         if run.page.isolated:
             engine += ":isolated"
         text = json.dumps([run.page.scenario_key, run.run_pass.kind.value, engine, builder.value, sorted(ids)])
