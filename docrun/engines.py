@@ -97,8 +97,8 @@ class Engines:
             machine = ContainerMachine(container)
             return machine, lambda: self._quietly(f"removing the engine {container.name}",
                                                   lambda: self._stop(container))
-        if run_pass.where is Where.HOST:
-            return host, lambda: None
+        if run_pass.where is Where.HOST or (run_pass.where is Where.SIDE and Where.SIDE not in self.beside):
+            return host, lambda: None     # the classic pass is on the host unless its engine was started beside
         machine = self.beside.get(run_pass.where)
         if machine is not None and machine.address in self.stopped:
             raise EngineStopped(machine.address)

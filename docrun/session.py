@@ -34,6 +34,11 @@ from .passes import PlannedRun, Where
 from .results import Results
 from .scenario import EngineStopped, PageRun
 
+# Page runs that make a pass worth a thread beside the host engine's: the current engine starts
+# for its pass anyway; the classic pass's engine in a container (~15 s to start and fill with the
+# catalogue images) only for enough pages, else they run on the host engine after the first pass.
+BESIDE_AT_LEAST = {Where.CURRENT: 2, Where.SIDE: 3}
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -87,8 +92,8 @@ class Session:
         leaders, self._leaders_beside = self._leaders_beside, {}
         for where, runs in leaders.items():
             todo = [r for r in runs if self.cache.reused(self._key(r), r.page.blocks) is None]
-            if len(todo) < 2:
-                continue                      # nothing worth running beside the other passes
+            if len(todo) < BESIDE_AT_LEAST[where]:
+                continue
             machine = self.engines.start_beside(where)   # before any page runs on the host engine
 
             def start(run):
