@@ -1,8 +1,8 @@
-"""The passes on engines in containers (the current engine's, the classic builder's), run beside the first.
+"""The current-engine pass, run beside the others.
 
-Such an engine is one of its own, in a container (provision/machines.py), so its pages
-need neither the host engine's lock nor its time: while pytest runs the pages of the
-first pass on the host engine, a thread per such engine runs its pass's page runs, in
+The current engine is an engine of its own, in a container (provision/machines.py), so its
+pages need neither the host engine's lock nor its time: while pytest runs the pages of the
+first passes on the host engine, a thread runs the current-engine pass's page runs, in
 order, and keeps their outcomes. When pytest comes to those pages, their items report the
 kept outcomes (waiting for a page that is not done yet), as a follower reports its leader's.
 
@@ -36,16 +36,15 @@ class Done:
 
 
 class BackgroundPass:
-    def __init__(self, name: str, runs: list[PlannedRun],
-                 start: Callable[[PlannedRun], tuple[PageRun, Callable[[], None]]],
+    def __init__(self, runs: list[PlannedRun], start: Callable[[PlannedRun], tuple[PageRun, Callable[[], None]]],
                  finish: Callable[[PlannedRun, PageRun], list[str]], log: Callable[[str], None]):
         """`start(run)` gives a started PageRun and what to call when it is done; `finish(run, page_run)`
         ends it (cleanup, catalogue images) and returns what to tell the person watching."""
-        self.name, self.runs, self._start, self._finish, self.log = name, runs, start, finish, log
+        self.runs, self._start, self._finish, self.log = runs, start, finish, log
         self._done: dict[str, Done] = {}
         self._cond = threading.Condition()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._work, name=f"docrun-{name.replace(' ', '-')}", daemon=True)
+        self._thread = threading.Thread(target=self._work, name="docrun-current-engine", daemon=True)
 
     def __contains__(self, run: PlannedRun) -> bool:
         return any(r.key == run.key for r in self.runs)
@@ -58,7 +57,7 @@ class BackgroundPass:
         """The run's outcomes, once the thread has them."""
         with self._cond:
             self._cond.wait_for(lambda: run.key in self._done or not self._thread.is_alive())
-            return self._done.get(run.key) or Done({}, messages=[f"the {self.name} pass stopped before this page"])
+            return self._done.get(run.key) or Done({}, messages=["the current-engine pass stopped before this page"])
 
     def stop(self, timeout: float = 60) -> None:
         self._stop.set()
@@ -86,8 +85,7 @@ class BackgroundPass:
                 self._keep(run, Done({i: (EngineDown(address=stopped), "") for i in range(len(blocks))}))
                 continue
             except (*ENGINE_FAULTS, ProvisionError) as err:
-                first = Failed(what=f"the page could not start on the engine for the {self.name} pass: {err}",
-                               stops=Stop.FAILED)
+                first = Failed(what=f"the page could not start on the current engine: {err}", stops=Stop.FAILED)
                 self._keep(run, Done({i: (first if i == 0 else NotRun(after=0), report.now())
                                       for i in range(len(blocks))}))
                 continue

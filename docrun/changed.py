@@ -57,15 +57,13 @@ class ChangedCache:
                 ids.append(host.client.images.get(ref).id)
             except ENGINE_FAULTS:
                 ids.append(f"missing:{ref}")
-        where = run.run_pass.where
-        if where is Where.HOST:
+        if run.run_pass.where is Where.HOST:
             engine = host.label
-        else:                               # an engine in a container: its image says which
-            role = Role.CURRENT if where is Where.CURRENT else Role.PROVISIONED
+        else:
             try:
-                engine = f"{where.value}:{host.client.images.get(engine_images()[role].ref).id}"
+                engine = f"current:{host.client.images.get(engine_images()[Role.CURRENT].ref).id}"
             except ENGINE_FAULTS:
-                engine = f"{where.value}:not built"
+                engine = "current:not built"
         if run.page.isolated:
             engine += ":isolated"
         text = json.dumps([run.page.scenario_key, run.run_pass.kind.value, engine, builder.value, sorted(ids)])

@@ -1,6 +1,5 @@
-"""The engines of one test run: the host engine (found or provisioned), the engines started
-in containers for whole passes (the current engine; one like the host's for the
-classic-builder pass, beside the first pass), and the fresh engines that
+"""The engines of one test run: the host engine (found or provisioned), the current engine
+started in a container for the current-engine pass, and the fresh engines that
 isolated pages get. Everything this run starts carries its run id, and `close()`
 removes it all, whenever the run ends (passed, failed, Ctrl-C during start-up).
 """
@@ -35,7 +34,7 @@ class Engines:
         self.workroot = Path(tempfile.mkdtemp(prefix=f"docrun-{self.run_id}-"))
         self.workroot.chmod(0o755)
         self.host: HostMachine | None = None
-        self.beside: dict[Where, ContainerMachine] = {}   # engines in containers for whole passes
+        self.current: ContainerMachine | None = None
         self.used: dict[str, dict] = {}          # engine label -> what the report says of it
         self.stopped: set[str] = set()           # addresses of engines that stopped answering during the run
         self._containers: list[EngineContainer] = []
@@ -80,10 +79,6 @@ class Engines:
             return Builder.CLASSIC
         return Builder.BUILDKIT if run_pass.where is Where.CURRENT else self.default_builder
 
-    @property
-    def current(self) -> ContainerMachine | None:
-        return self.beside.get(Where.CURRENT)
-
     # -- machines for a page run ----------------------------------------------------------
     def machine_for(self, run_pass: Pass, isolated: bool) -> tuple[Machine, Callable[[], None]]:
         """The machine a page runs on in this pass, and what to call when the page is done."""
@@ -97,26 +92,21 @@ class Engines:
             machine = ContainerMachine(container)
             return machine, lambda: self._quietly(f"removing the engine {container.name}",
                                                   lambda: self._stop(container))
-        if run_pass.where is Where.HOST or (run_pass.where is Where.SIDE and Where.SIDE not in self.beside):
-            return host, lambda: None     # the classic pass is on the host unless its engine was started beside
-        machine = self.beside.get(run_pass.where)
-        if machine is not None and machine.address in self.stopped:
-            raise EngineStopped(machine.address)
-        return self.start_beside(run_pass.where), lambda: None
+        if run_pass.where is Where.HOST:
+            return host, lambda: None
+        if self.current is not None and self.current.address in self.stopped:
+            raise EngineStopped(self.current.address)
+        return self.start_current(), lambda: None
 
-    def start_beside(self, where: Where) -> ContainerMachine:
-        """The engine in a container for a pass (the current engine, or one like the host's), started
-        with the catalogue images if it is not running yet."""
+    def start_current(self) -> ContainerMachine:
+        """The current engine, started (with the catalogue images) if it is not running yet."""
         with self._lock:
-            if where not in self.beside:
+            if self.current is None:
                 from provision.images import ensure_images
-                kind = Role.CURRENT if where is Where.CURRENT else Role.PROVISIONED
-                machine = ContainerMachine(self._start(kind, where.value))
-                ensure_images(machine.engine, self.catalogue, log=self.log)
-                self.beside[where] = machine
-                what = "the current-engine pass" if where is Where.CURRENT else "the classic-builder pass"
-                self.log(f"docrun: {machine.label}, in a container, for {what}")
-            return self.beside[where]
+                self.current = ContainerMachine(self._start(Role.CURRENT, "current"))
+                ensure_images(self.current.engine, self.catalogue, log=self.log)
+                self.log(f"docrun: {self.current.label}, BuildKit, for the current-engine pass")
+            return self.current
 
     def _start(self, kind: Role, role: str) -> EngineContainer:
         container = start_engine_container(self.host_engine, kind, run_id=self.run_id, role=role,
@@ -150,11 +140,10 @@ class Engines:
         except (*ENGINE_FAULTS, ProvisionError) as err:
             self.log(f"docrun: could not read the catalogue images' versions on {e.label}: {err}")
 
-    def stop_beside(self, where: Where) -> None:
-        machine = self.beside.pop(where, None)
-        if machine is not None:
-            container = machine.container
-            self._quietly(f"stopping the engine {container.name}", lambda: self._stop(container))
+    def stop_current(self) -> None:
+        if self.current is not None:
+            container, self.current = self.current.container, None
+            self._quietly(f"stopping the current engine {container.name}", lambda: self._stop(container))
 
     def close(self) -> None:
         """Remove every engine container this run started, and the run's directory. Never raises:
@@ -163,7 +152,7 @@ class Engines:
             self._quietly("removing the run's engine containers",
                           lambda: remove_run(self.host.engine.client, self.run_id))
             self._containers.clear()
-            self.beside.clear()
+            self.current = None
         shutil.rmtree(self.workroot, ignore_errors=True)
 
     def _quietly(self, what: str, action: Callable[[], object]) -> None:

@@ -6,8 +6,6 @@ two more passes show the examples hold where readers are:
 
 - the pages that build images run again with the classic builder (DOCKER_BUILDKIT=0),
   which such an engine still has as its own (pages that need BuildKit say so and skip it);
-  when this machine can start engines in containers, on the same engine (the provisioned
-  one of provision/engines.yml) in a container, beside the first pass;
 - every page runs again on a current engine in a container (provision/machines.py),
   when this machine can start one.
 
@@ -30,13 +28,7 @@ from docmodel.page import Page
 class Where(Enum):
     """Which engine a pass runs its pages on."""
     HOST = "host"            # the engine the tests found or provisioned
-    SIDE = "side"            # the same engine as the provisioned one, in a container beside the host's
     CURRENT = "current"      # the current engine, in a container (provision/engines.yml)
-
-    @property
-    def beside(self) -> bool:
-        """Its pages run in a thread of their own, beside the host engine's."""
-        return self is not Where.HOST
 
 
 class PassKind(Enum):
@@ -60,7 +52,6 @@ class Pass:
 FIRST = Pass(PassKind.FIRST, Where.HOST, False)
 FIRST_CLASSIC = Pass(PassKind.FIRST, Where.HOST, True)      # --docker-builder classic: every page, classic only
 CLASSIC = Pass(PassKind.CLASSIC, Where.HOST, True)
-CLASSIC_BESIDE = Pass(PassKind.CLASSIC, Where.SIDE, True)   # when engines can be started in containers
 CURRENT = Pass(PassKind.CURRENT, Where.CURRENT, False)
 
 
@@ -68,7 +59,7 @@ CURRENT = Pass(PassKind.CURRENT, Where.CURRENT, False)
 class Outlook:
     """What collection knows of the engine before anything runs."""
     old: bool                # older than CURRENT_MAJOR (or about to be provisioned: Debian's 20.10)
-    engine_containers: bool  # this run may start engines in containers (the current one, one like the host's)
+    can_start_current: bool  # this run may start a current engine in a container
 
 
 @dataclass(eq=False)
@@ -109,8 +100,8 @@ def passes_for(page: Page, builder: BuilderChoice | str, current: CurrentChoice 
     first = FIRST_CLASSIC if builder is BuilderChoice.CLASSIC else FIRST
     passes = [first]
     if builder is BuilderChoice.AUTO and outlook.old and page.builds_images and not page.buildkit_only:
-        passes.append(CLASSIC_BESIDE if outlook.engine_containers else CLASSIC)
-    if current is CurrentChoice.ON or (current is CurrentChoice.AUTO and outlook.old and outlook.engine_containers):
+        passes.append(CLASSIC)
+    if current is CurrentChoice.ON or (current is CurrentChoice.AUTO and outlook.old and outlook.can_start_current):
         passes.append(CURRENT)
     return passes
 
@@ -118,8 +109,7 @@ def passes_for(page: Page, builder: BuilderChoice | str, current: CurrentChoice 
 def plan(pages: list[Page], builder: BuilderChoice | str, current: CurrentChoice | str,
          outlook: Outlook) -> list[PlannedRun]:
     """Page runs in order: the first pass for every page, then the classic builder's, then the
-    current engine's (each engine in a container started once, for its pass). Equal scenarios
-    share one run per pass."""
+    current engine's (started once, for the last pass). Equal scenarios share one run per pass."""
     by_pass: dict[Pass, list[PlannedRun]] = {}
     for page in pages:
         for p in passes_for(page, builder, current, outlook):

@@ -15,9 +15,9 @@ def outlook() -> Outlook:
     try:
         client = connect(timeout=5)
     except EngineRefused:
-        return Outlook(old=False, engine_containers=False)    # the run will say why, at the first page
+        return Outlook(old=False, can_start_current=False)    # the run will say why, at the first page
     if client is None:
         provisionable = can_provision()[0]
-        return Outlook(old=provisionable, engine_containers=provisionable)
+        return Outlook(old=provisionable, can_start_current=provisionable)
     old = is_old(client.version().get("Version"))
-    return Outlook(old=old, engine_containers=installed_here() is not None and uses_local_mirror(client))
+    return Outlook(old=old, can_start_current=installed_here() is not None and uses_local_mirror(client))

@@ -1,11 +1,11 @@
 """One run of the docs' examples, apart from pytest: its engines, results, `--changed` cache
-and the passes run in the background on engines in containers, and the life of each page run in it.
+and background current-engine pass, and the life of each page run in it.
 
 For each planned page run, `open(run)` finds its outcomes: a leader's (a follower holds the
-same scenario), the cache's (`--changed`, nothing changed), a background pass's (the pages
-on an engine in a container), or a page run started here on its machine; `outcome(handle, i)`
+same scenario), the cache's (`--changed`, nothing changed), the background pass's (the
+current engine's pages), or a page run started here on its machine; `outcome(handle, i)`
 gives block i's; `close(handle)` ends the run (cleanup, catalogue images put back, the key
-kept for --changed, an engine in a container stopped after its last run). `finish()` ends the
+kept for --changed, the current engine stopped after its last run). `finish()` ends the
 whole run whatever state the engines are in, and writes the report.
 """
 
@@ -33,11 +33,6 @@ from .outcomes import EngineDown, Outcome
 from .passes import PlannedRun, Where
 from .results import Results
 from .scenario import EngineStopped, PageRun
-
-# Page runs that make a pass worth a thread beside the host engine's: the current engine starts
-# for its pass anyway; the classic pass's engine in a container (~15 s to start and fill with the
-# catalogue images) only for enough pages, else they run on the host engine after the first pass.
-BESIDE_AT_LEAST = {Where.CURRENT: 2, Where.SIDE: 3}
 
 
 @dataclass(frozen=True)
@@ -68,47 +63,36 @@ class Session:
         self.settings, self.cache, self.catalogue, self.say = settings, cache, catalogue, say
         self.engines = Engines(log=say, catalogue=catalogue)
         self.results = Results()
-        self.background: dict[Where, BackgroundPass] = {}
-        self.last_on: dict[Where, str] = {}     # the key of the last selected run on each engine in a container
-        self._leaders_beside: dict[Where, list[PlannedRun]] = {}
+        self.background: BackgroundPass | None = None
+        self.last_on_current: str = ""    # the key of the last selected run on the current engine
         self._planned = False
 
     # -- the runs pytest will ask for ---------------------------------------------------------
     def plan(self, runs: list[PlannedRun]) -> None:
-        """The selected page runs, in order (once, before the first is opened): each engine in a
-        container is stopped after its last one, and its leaders run in the background beside the
-        host engine's."""
+        """The selected page runs, in order (once, before the first is opened): the current engine
+        is stopped after its last one, and its leaders run in the background beside the others."""
         self._planned = True
-        self.last_on, self._leaders_beside = {}, {}
-        for where in Where:
-            mine = [r for r in runs if r.run_pass.where is where]
-            if where.beside and mine:
-                self.last_on[where] = mine[-1].key
-                self._leaders_beside[where] = [r for r in mine if r.leader is None]
+        current = [r for r in runs if r.run_pass.where is Where.CURRENT]
+        self.last_on_current = current[-1].key if current else ""
+        self._leaders_on_current = [r for r in current if r.leader is None]
 
     def _start_background(self) -> None:
-        """For each engine in a container, its leader runs whose result --changed can't reuse, in a
-        thread of their own (once)."""
-        leaders, self._leaders_beside = self._leaders_beside, {}
-        for where, runs in leaders.items():
-            todo = [r for r in runs if self.cache.reused(self._key(r), r.page.blocks) is None]
-            if len(todo) < BESIDE_AT_LEAST[where]:
-                continue
-            machine = self.engines.start_beside(where)   # before any page runs on the host engine
+        """The current engine's leader runs whose result --changed can't reuse, in a thread (once)."""
+        todo = [r for r in self._leaders_on_current
+                if self.cache.reused(self._key(r), r.page.blocks) is None]
+        self._leaders_on_current = []
+        if len(todo) < 2:
+            return                        # nothing worth running beside the other passes
+        self.engines.start_current()      # before any page runs on the host engine
 
-            def start(run):
-                return self._begin(run, self.engines.builder(run.run_pass))
+        def start(run):
+            return self._begin(run, self.engines.builder(run.run_pass))
 
-            def finish(run, page_run):
-                return self._end(run, page_run)
+        def finish(run, page_run):
+            return self._end(run, page_run)
 
-            name = todo[0].run_pass.kind.value
-            self.background[where] = BackgroundPass(name, todo, start, finish, log=self.say).start()
-            self.say(f"docrun: {len(todo)} page runs on {machine.label} ({name}) go on beside the others")
-
-    def _background_for(self, run: PlannedRun) -> BackgroundPass | None:
-        found = self.background.get(run.run_pass.where)
-        return found if found is not None and run in found else None
+        self.background = BackgroundPass(todo, start, finish, log=self.say).start()
+        self.say(f"docrun: {len(todo)} page runs on {self.engines.current.label} go on beside the others")
 
     # -- one page run ---------------------------------------------------------------------------
     def open(self, run: PlannedRun) -> Handle:
@@ -127,17 +111,16 @@ class Session:
                 handle.shared_with = "an earlier run (--changed: nothing changed)"
                 results.engines[run.key] = reused.engine_label
                 return handle
-            if self._planned and run.run_pass.where is Where.HOST and self._leaders_beside:
+            if self._planned and run.run_pass.where is Where.HOST and self._leaders_on_current:
                 self._start_background()
-            if (background := self._background_for(run)) is not None:
-                done = background.wait(run)
+            if self.background is not None and run in self.background:
+                done = self.background.wait(run)
                 for line in done.messages:
                     self.say(line)
                 handle.outcomes, handle.ran = done.outcomes, True
                 handle.engine_label = results.engines.get(run.key, done.engine_label)
                 if len(done.outcomes) < len(run.page.blocks):
-                    machine = self.engines.beside.get(run.run_pass.where)
-                    raise EngineStopped(machine.address if machine else "?")
+                    raise EngineStopped(self.engines.current.address if self.engines.current else "?")
                 return handle
             handle.page_run, handle.release = self._begin(run, handle.builder)
             handle.engine_label, handle.ran = results.engines[run.key], True
@@ -165,9 +148,8 @@ class Session:
         finally:
             handle.release()
             handle.release = lambda: None
-            where = handle.run.run_pass.where
-            if where.beside and handle.run.key == self.last_on.get(where):
-                self.engines.stop_beside(where)
+            if handle.run.key == self.last_on_current:
+                self.engines.stop_current()
 
     def _key(self, run: PlannedRun) -> str:
         return self.cache.key(run, self.engines, self.catalogue, self.engines.builder(run.run_pass))
@@ -218,11 +200,11 @@ class Session:
         the edits of update mode; never raises, whatever state the engines are in."""
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)   # a second Ctrl-C must not stop the cleanup
         try:
-            for background in self.background.values():
-                background.stop(timeout=1)           # it ends at its next block; its engines go now
+            if self.background is not None:
+                self.background.stop(timeout=1)      # it ends at its next block; its engines go now
             self.engines.close()
-            for background in self.background.values():
-                background.stop(timeout=60)
+            if self.background is not None:
+                self.background.stop(timeout=60)
         finally:
             signal.signal(signal.SIGINT, previous)
         results = self.results

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from docmodel.page import read_page
 from docrun.changed import ChangedCache
-from docrun.passes import Outlook, Where, plan
+from docrun.passes import Outlook, plan
 from docrun.session import Session, Settings
 from provision.catalogue import load as load_catalogue
 
@@ -91,8 +91,8 @@ def test_the_current_engine_stops_after_its_last_selected_run(tmp_path):
                       load_catalogue(), say=lambda line: None)
     try:
         session.plan([r for r in runs if r.page.display != "c.md"])         # -k: c.md deselected
-        assert session.last_on == {Where.CURRENT: "b.md (current engine)"}
+        assert session.last_on_current == "b.md (current engine)"
         session.plan([r for r in runs if r.run_pass.kind.value == ""])     # no current engine selected
-        assert session.last_on == {}
+        assert session.last_on_current == ""
     finally:
         session.engines.close()

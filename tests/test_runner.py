@@ -455,22 +455,6 @@ def test_pages_that_build_images_also_run_with_the_classic_builder(client, tmp_p
     assert ("build.md (classic builder)" in run.out) == old
 
 
-def test_enough_pages_that_build_run_with_the_classic_builder_on_the_same_engine_beside_the_first_pass(client,
-                                                                                                     tmp_path):
-    if int(client.version()["Version"].split(".")[0]) >= 23:
-        pytest.skip("the classic-builder pass is only for engines older than 23.0")
-    pages = {f"build{n}.md": BUSY_PAGE.replace("> /built.txt", f"> /built.txt && echo {n} > /n") for n in range(3)}
-    run = run_docs(tmp_path, pages, "--docker-builder", "auto", "--current-engine", "off")
-    assert run.proc.returncode == 0, run.out
-    assert re.search(r"provision: starting docker-kb/engine:bookworm as docker-kb-side-", run.out), run.out
-    assert "3 page runs on Docker Engine 20.10" in run.out and "(classic builder) go on beside the others" in run.out
-    classic = {(b["page"], b["engine"], b["status"]) for b in run.blocks()
-               if b["builder"] == "classic builder" and b["kind"] != "file"}
-    assert {page for page, _, _ in classic} == set(pages) and {s for _, _, s in classic} == {"passed"}, classic
-    assert all(engine.startswith("Docker Engine 20.10") for _, engine, _ in classic), classic
-    assert engine_containers_of(client, run.pid) == []          # its engine went with the run
-
-
 PLAIN_WAY = '''
     # Plain { #plain }
 

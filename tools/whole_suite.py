@@ -1,9 +1,10 @@
 """`./kb test` with no arguments: the whole suite, as two pytest processes side by side.
 
 The tests that need the Docker engine (the docs' examples, the runner, provisioning; marker
-`docker`) run in the terminal, with their progress. The others (site builds, browser, unit;
-they never touch an engine) run beside them at the same time: most of what they wait on is
-not what the engine waits on. Their output goes to reports/beside.log; their summary is
+`docker`) run in the terminal, with their progress, and then the browser tests (`browser`):
+those wait on a page's scripts, which a machine busy with the engine's tests delays past what
+a reader would ever see. The others (site builds, unit tests, the tools; they touch neither)
+run beside them at the same time. Their output goes to reports/beside.log; their summary is
 printed at the end. The exit status is the worse of the two.
 
 Ctrl-C reaches both: the engine's side from the terminal, the other from here.
@@ -17,6 +18,8 @@ import sys
 from pathlib import Path
 
 REPORTS = Path("reports")
+HERE = "docker or browser"              # the markers of the tests run in the terminal
+BESIDE = f"not ({HERE})"
 BESIDE_LOG = REPORTS / "beside.log"
 BESIDE_JUNIT = REPORTS / "junit-beside.xml"
 
@@ -37,17 +40,18 @@ def main() -> int:
     REPORTS.mkdir(exist_ok=True)
     python = sys.executable
     with open(BESIDE_LOG, "w", encoding="utf-8") as out:
-        beside = subprocess.Popen([python, "-m", "pytest", "-m", "not docker", f"--junitxml={BESIDE_JUNIT}", "tests"],
+        beside = subprocess.Popen([python, "-m", "pytest", "-m", BESIDE, f"--junitxml={BESIDE_JUNIT}", "tests"],
                                   stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                   start_new_session=True)
-    print(f"kb test: the tests that need no engine run beside these; their output: {BESIDE_LOG}", flush=True)
+    print(f"kb test: the tests that need neither the engine nor the browser run beside these; "
+          f"their output: {BESIDE_LOG}", flush=True)
     signal.signal(signal.SIGINT, lambda *_: beside.send_signal(signal.SIGINT))
-    engine_side = subprocess.Popen([python, "-m", "pytest", "-m", "docker", "tests"])
+    engine_side = subprocess.Popen([python, "-m", "pytest", "-m", HERE, "tests"])
     engine_rc = engine_side.wait()
     if beside.poll() is None:
         print("kb test: waiting for the tests beside to finish", flush=True)
     beside_rc = beside.wait()
-    print(f"\n{'=' * 30} the tests beside (no engine) {'=' * 30}")
+    print(f"\n{'=' * 30} the tests beside (no engine, no browser) {'=' * 30}")
     print(summary(BESIDE_LOG.read_text(encoding="utf-8", errors="replace"), beside_rc != 0), flush=True)
     return max(engine_rc, beside_rc, key=lambda rc: (rc != 0, abs(rc)))
 

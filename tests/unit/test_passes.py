@@ -4,7 +4,7 @@ import textwrap
 
 from docmodel.page import read_page
 from docmodel.snippets import SnippetStore
-from docrun.passes import CLASSIC, CLASSIC_BESIDE, CURRENT, FIRST, FIRST_CLASSIC, Outlook, Where, plan
+from docrun.passes import CLASSIC, CURRENT, FIRST, FIRST_CLASSIC, Outlook, plan
 
 BUILD = '```dockerfile title="Dockerfile"\nFROM busybox\n```\n\n```console\n$ docker build -q -t x . > /dev/null\n```\n'
 PLAIN = "```console\n$ echo hi\nhi\n```\n"
@@ -26,17 +26,9 @@ def test_an_old_engine_gets_the_classic_and_current_passes_in_that_order(tmp_pat
     runs = plan(pages(tmp_path, build=BUILD, plain=PLAIN, mount=MOUNT), "auto", "auto", Outlook(True, True))
     assert [(r.page.display, r.run_pass) for r in runs] == [
         ("build.md", FIRST), ("plain.md", FIRST), ("mount.md", FIRST),
-        ("build.md", CLASSIC_BESIDE),                              # mount.md needs BuildKit
+        ("build.md", CLASSIC),                                     # mount.md needs BuildKit
         ("build.md", CURRENT), ("plain.md", CURRENT), ("mount.md", CURRENT)]
     assert runs[3].name == "build.md (classic builder)"
-    assert runs[3].run_pass.where is Where.SIDE and runs[4].run_pass.where is Where.CURRENT   # each beside the host
-
-
-def test_without_engines_in_containers_the_classic_pass_runs_on_the_host_engine(tmp_path):
-    runs = plan(pages(tmp_path, build=BUILD, plain=PLAIN), "auto", "auto", Outlook(True, False))
-    assert [(r.page.display, r.run_pass) for r in runs] == [("build.md", FIRST), ("plain.md", FIRST),
-                                                            ("build.md", CLASSIC)]
-    assert CLASSIC.where is Where.HOST
 
 
 def test_a_current_engine_gets_one_pass_and_options_choose_by_hand(tmp_path):
