@@ -7,7 +7,8 @@ a reader would ever see. The others (site builds, unit tests, the tools; they to
 run beside them at the same time. Their output goes to reports/beside.log; their summary is
 printed at the end. The exit status is the worse of the two.
 
-Ctrl-C reaches both: the engine's side from the terminal, the other from here.
+Ctrl-C reaches both: the terminal's side from the terminal, the other from here; a SIGTERM
+to this process is passed on to both.
 """
 
 from __future__ import annotations
@@ -45,8 +46,15 @@ def main() -> int:
                                   start_new_session=True)
     print(f"kb test: the tests that need neither the engine nor the browser run beside these; "
           f"their output: {BESIDE_LOG}", flush=True)
-    signal.signal(signal.SIGINT, lambda *_: beside.send_signal(signal.SIGINT))
+    children = [beside]
+
+    def forward(signum, _frame):                # Ctrl-C reaches the terminal's side by itself
+        for child in children if signum == signal.SIGTERM else [beside]:
+            child.send_signal(signum)
+    signal.signal(signal.SIGINT, forward)
+    signal.signal(signal.SIGTERM, forward)
     engine_side = subprocess.Popen([python, "-m", "pytest", "-m", HERE, "tests"])
+    children.append(engine_side)
     engine_rc = engine_side.wait()
     if beside.poll() is None:
         print("kb test: waiting for the tests beside to finish", flush=True)
