@@ -260,13 +260,13 @@ def ensure_images(engine: Engine, catalogue: Catalogue | None = None, log=print,
                 BUILDERS[image.recipe](engine, image, log)
                 how[image.ref] = "built offline"
             _forget(client, replaced, image.ref, log)
-        if check_mirror:
-            _sweep(client, image, log)
         if how[image.ref] != "present" and image.version_command:
             _record(client, image, catalogue, log)
         if engine.provisioned and (how[image.ref] == "built offline"
                                    or (check_mirror and how[image.ref] == "present" and not _in_mirror(image))):
             _push_to_mirror(client, image, log)
+    if check_mirror:                 # once per run
+        _sweep(client, catalogue, log)
     return how
 
 
@@ -282,34 +282,36 @@ def _own_image(client: docker.DockerClient, ref: str) -> str | None:
 def _forget(client: docker.DockerClient, old_id: str | None, ref: str, log) -> None:
     """Remove the image of ours that a new `ref` replaced (left without its name, a reader's
     `docker images busybox` would list it); one a container still uses stays."""
-    if old_id is None or _own_image(client, ref) == old_id:
-        return
+    if old_id is not None and _own_image(client, ref) != old_id:
+        _remove_quietly(client, old_id, f"the {ref} it replaced", log)
+
+
+def _remove_quietly(client: docker.DockerClient, image_id: str, what: str, log) -> None:
+    """Remove an image of ours that nothing needs any more; one a container uses stays."""
     try:
-        client.images.remove(old_id)
-        log(f"provision: removed the {ref} it replaced ({old_id.removeprefix('sha256:')[:12]})")
+        client.images.remove(image_id)
+        log(f"provision: removed {what} ({image_id.removeprefix('sha256:')[:12]})")
     except APIError:
         pass
 
 
-def _sweep(client: docker.DockerClient, image: CatalogueImage, log) -> None:
-    """Remove the images of ours that an earlier rebuild of `image` left without a tag: built from a
-    recipe (labelled), named by nothing but a digest of the image's own repository (a pull from the
-    mirror gives one). A reader's `docker images busybox` would list them as `busybox:<none>`. An
-    image someone built on top of ours has no such digest, and one a container uses stays."""
-    if not image.recipe:
-        return
-    prefixes = (f"{image.repository}@", f"{MIRROR_ADDR}/{image.mirror_path}@")
+def _sweep(client: docker.DockerClient, catalogue: Catalogue, log) -> None:
+    """Remove the images of ours that earlier rebuilds left without a tag: built from a recipe
+    (labelled), named by nothing but digests of a catalogue image's own repository (a pull from
+    the mirror gives one). A reader's `docker images busybox` would list them as `busybox:<none>`.
+    An image someone built on top of ours has no such digest, and one a container uses stays."""
+    owners = {prefix: image.repository for image in catalogue.images if image.recipe
+              for prefix in (f"{image.repository}@", f"{MIRROR_ADDR}/{image.mirror_path}@")}
+
+    def owner(digest: str) -> str | None:
+        return next((repo for prefix, repo in owners.items() if digest.startswith(prefix)), None)
+
     for found in client.images.list(filters={"label": RECIPE_LABEL}):
-        attrs = found.attrs
-        digests = attrs.get("RepoDigests") or []
-        if attrs.get("RepoTags") or not digests or not all(d.startswith(prefixes) for d in digests):
+        if found.attrs.get("RepoTags"):
             continue
-        try:
-            client.images.remove(found.id)
-            log(f"provision: removed an untagged {image.repository} left by an earlier build "
-                f"({found.id.removeprefix('sha256:')[:12]})")
-        except APIError:
-            pass
+        repos = {owner(digest) for digest in found.attrs.get("RepoDigests") or []}
+        if len(repos) == 1 and None not in repos:
+            _remove_quietly(client, found.id, f"an untagged {repos.pop()} left by an earlier build", log)
 
 
 def image_version(client: docker.DockerClient, image: CatalogueImage) -> str:

@@ -88,9 +88,9 @@ def test_an_untagged_image_an_earlier_build_left_is_removed_once_per_run(tmp_pat
         pytest.skip("needs the local registry mirror this project provisions")
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text(f"FROM busybox\nLABEL {RECIPE_LABEL}=older\nRUN echo {tmp_path.name} > /built\n")
-    left, _ = client.images.build(path=str(tmp_path), tag=f"{mirror}:kb-sweep-test")
+    left, _ = client.images.build(path=str(tmp_path), tag=f"{mirror}:kb-sweep-test", forcerm=True)
     dockerfile.write_text(f"FROM busybox\nRUN echo {tmp_path.name} > /mine\n")
-    mine, _ = client.images.build(path=str(tmp_path))
+    mine, _ = client.images.build(path=str(tmp_path), forcerm=True)
     pushed = ""
     try:
         client.images.push(mirror, tag="kb-sweep-test")
